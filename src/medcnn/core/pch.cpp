@@ -1,0 +1,1 @@
+#include "medcnn/core/pch.h"
