@@ -107,11 +107,11 @@ std::string join(const double* v, int n) {
 }  // namespace
 
 std::string Geometry::describe() const {
-  std::array<double, 9> d{};
+  std::vector<double> d;
   for (int r = 0; r < dims; ++r)
-    for (int c = 0; c < dims; ++c) d[r * dims + c] = dir(r, c);
+    for (int c = 0; c < dims; ++c) d.push_back(dir(r, c));
   return "spacing " + join(spacing.data(), dims) + " origin " + join(origin.data(), dims) +
-         " direction " + join(d.data(), dims * dims);
+         " direction " + join(d.data(), static_cast<int>(d.size()));
 }
 
 Image::Image(at::Tensor d, Geometry g, PixelType t)
@@ -142,7 +142,8 @@ int64_t Image::num_pixels() const {
 }
 
 Image Image::with_data(at::Tensor new_data) const {
-  return with_data(std::move(new_data), pixel_type_of(new_data.scalar_type()));
+  const PixelType t = pixel_type_of(new_data.scalar_type());
+  return with_data(std::move(new_data), t);
 }
 
 Image Image::with_data(at::Tensor new_data, PixelType t) const {

@@ -12,9 +12,9 @@
 //   boxes  one tight box per lesion (Box convention), label 0 benign, 1 malignant
 //   label  1 if any lesion is malignant, else 0 (classification target)
 // generate_phantom(options, seed) is deterministic; write_phantom_dataset
-// writes images, masks, a manifest.csv (id,image,label,mask,boxes), a
-// dataset.json (Decathlon layout) and VOC-style boxes, then returns the
-// manifest path.
+// writes images, masks, a manifest.csv (id,image,label,mask,boxes; boxes in
+// the inline form of io/boxes.h) and a dataset.json (Decathlon layout), then
+// returns the manifest path.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -34,7 +34,10 @@ struct PhantomOptions {
   double spacing = 1.0;       // mm per pixel, all axes
 };
 
+// Throws ConfigError naming the option for impossible settings.
+void validate(const PhantomOptions& options);
 Sample generate_phantom(const PhantomOptions& options, uint64_t seed);
+extern const char* const kPhantomClassNames[2];  // "benign", "malignant"
 
 // Writes n phantoms under outdir (2-D: PNG image uint8 + PNG mask;
 // 3-D: NIfTI .nii.gz). Seeds are seed, seed+1, ...; returns manifest path.

@@ -4,6 +4,7 @@
 // FormatError naming the file and the problem, so a bad data set fails at
 // start-up, not hours into training.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,9 +29,15 @@ class FolderDataset : public Dataset {
 };
 
 // CSV manifest. Header names the columns: image (required), label, mask,
-// boxes, id (optional). label is a class index or a class name (names are
-// sorted into indices). boxes is either a VOC .xml path or the inline form
-// of parse_inline_boxes. Quoted fields are allowed.
+// boxes, id (optional); other columns go to Sample::meta. label is a class
+// index or a class name (names are sorted into indices; an empty cell is
+// -1). boxes is either a VOC .xml path or the inline form of
+// parse_inline_boxes; box labels are the box class names sorted into
+// indices (or the names themselves when they are integers). Quoted fields
+// are allowed. Every referenced file is checked at construction: a missing
+// one is a DataError naming the CSV, the line and the path.
+// class_names(): the label names, or the box class names when the labels
+// are not names.
 class CsvDataset : public Dataset {
  public:
   explicit CsvDataset(const std::string& csv_path);
@@ -45,10 +52,13 @@ class CsvDataset : public Dataset {
     std::string id, image, mask, boxes;
     int64_t label = -1;
     int line = 0;
+    std::vector<Box> box_list;  // parsed at construction (inline or VOC .xml)
+    std::map<std::string, std::string> extra;  // other columns -> Sample::meta
   };
   std::string path_;
   std::vector<Row> rows_;
-  std::vector<std::string> classes_;
+  std::vector<std::string> classes_;      // label names (if labels are names)
+  std::vector<std::string> box_classes_;  // box class names, sorted
 };
 
 // dataset.json of the Medical Segmentation Decathlon / nnU-Net v1:
@@ -89,7 +99,8 @@ class NpzDataset : public Dataset {
 
 // Pascal VOC: root/JPEGImages, root/Annotations, root/ImageSets/Main/<split>.txt
 // (split "" = every annotation). Classes: the given names, or all names
-// found, sorted.
+// found, sorted; boxes are labelled by class index (boxes of a class not in
+// a given list are dropped). Annotations are read at construction.
 class VocDataset : public Dataset {
  public:
   VocDataset(const std::string& root, const std::string& split = "",
@@ -102,10 +113,17 @@ class VocDataset : public Dataset {
  private:
   std::string root_, split_;
   std::vector<std::string> ids_, classes_;
+  std::vector<std::string> images_;        // image path per id
+  std::vector<std::vector<Box>> boxes_;    // labelled boxes per id
 };
 
 // Opens whatever `spec` is: a .csv, a dataset.json, an .npz (split from
 // `split`, default train), a VOC root (has Annotations/), or a class folder.
 DatasetPtr open_dataset(const std::string& spec, const std::string& split = "");
+
+// Reads a mask / label map for pairing with an image: integer pixel types
+// are kept; a float file holding whole numbers becomes int64; several
+// identical channels become one. FormatError naming the file otherwise.
+Image read_mask(const std::string& path);
 
 }  // namespace medcnn

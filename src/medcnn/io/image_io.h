@@ -6,6 +6,7 @@
 //   DICOM (a file, or a folder holding one series) ........ through ITK
 //   PNG, JPEG, TIFF (8/16-bit, float), BMP ................. through OpenCV
 //   GIF .................................................... through giflib
+//   WFDB record header (.hea + .dat; ECG) as a 1-D signal ... own reader (wfdb.h)
 // 2-D files become 2-D Images with channels = samples per pixel (RGB order);
 // 3-D files become 3-D Images with one channel (or several for vector pixels).
 // Errors: IoError for a missing/unreadable path, FormatError (naming the
@@ -24,7 +25,7 @@
 
 namespace medcnn {
 
-enum class ImageFormat { Unknown, Nifti, Nrrd, MetaImage, Dicom, DicomSeries, Png, Jpeg, Tiff, Gif, Bmp, Npz };
+enum class ImageFormat { Unknown, Nifti, Nrrd, MetaImage, Dicom, DicomSeries, Png, Jpeg, Tiff, Gif, Bmp, Npz, Wfdb };
 
 // Format by content, then extension; Unknown if neither tells.
 ImageFormat detect_format(const std::string& path);
