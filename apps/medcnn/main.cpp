@@ -1,4 +1,5 @@
 // medcnn: train, evaluate, explain and run CNNs for medical images.
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -17,6 +18,8 @@ std::vector<CommandEntry>& command_table() {
 
 int main(int argc, char** argv) {
   using namespace medcnn;
+  // Logs go to stderr: stdout carries results (JSON, CSV) that may be piped.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("medcnn"));
   CLI::App app{"medcnn: convolutional neural networks for medical image classification, "
                "segmentation, localization and detection"};
   app.require_subcommand(1);

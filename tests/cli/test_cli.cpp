@@ -229,7 +229,7 @@ TEST(CliBadInput, DicomFolderWithTwoSeries) {
 TEST(CliBadInput, ImageAndMaskOfDifferentSizes) {
   TempDir tmp;
   ASSERT_EQ(run_medcnn({"phantom", tmp.file("a"), "-n", "2", "--size", "64"}).exit_code, 0);
-  ASSERT_EQ(run_medcnn({"phantom", tmp.file("b"), "-n", "2", "--size", "48"}).exit_code, 0);
+  ASSERT_EQ(run_medcnn({"phantom", tmp.file("b"), "-n", "2", "--size", "48", "--min-radius", "3", "--max-radius", "6"}).exit_code, 0);
   // Pair a 64x64 image with a 48x48 mask.
   write_file(tmp.file("bad.csv"),
              "image,label,mask\n" + tmp.file("a/images/phantom_0000.png") + ",0," +

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "medcnn/core/error.h"
@@ -19,6 +20,14 @@ namespace medcnn {
 
 const char* const kPhantomClassNames[2] = {"benign", "malignant"};
 
+namespace {
+std::string fmt_num(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+}  // namespace
+
 void validate(const PhantomOptions& o) {
   if (o.dims != 2 && o.dims != 3) throw ConfigError("phantom.dims", "must be 2 or 3");
   if (o.size < 16) throw ConfigError("phantom.size", "must be at least 16 pixels");
@@ -27,8 +36,9 @@ void validate(const PhantomOptions& o) {
   if (o.min_radius < 1.0 || o.max_radius < o.min_radius)
     throw ConfigError("phantom.radius", "need 1 <= min_radius <= max_radius");
   if (o.max_radius * 2.5 > o.size * 0.4)
-    throw ConfigError("phantom.radius", "max_radius " + std::to_string(o.max_radius) +
-                                            " is too large for size " + std::to_string(o.size));
+    throw ConfigError("phantom.radius",
+                      fmt_num(o.max_radius) + " pixels is too large for size " + std::to_string(o.size) +
+                          " (at most " + fmt_num(o.size * 0.16) + ")");
   if (o.noise_sd < 0) throw ConfigError("phantom.noise_sd", "must be >= 0");
   if (o.malignant_fraction < 0 || o.malignant_fraction > 1)
     throw ConfigError("phantom.malignant_fraction", "must be in [0, 1]");
@@ -171,9 +181,9 @@ Sample generate_phantom(const PhantomOptions& o, uint64_t seed) {
     }
     if (!placed)
       throw ConfigError("phantom.lesions", "cannot place " + std::to_string(n) +
-                                               " lesions of radius up to " +
-                                               std::to_string(o.max_radius) + " in size " +
-                                               std::to_string(S));
+                                               " lesions of radius up to " + fmt_num(o.max_radius) +
+                                               " in size " + std::to_string(S) +
+                                               " (fewer or smaller lesions, or a larger size)");
     lesions.push_back(les);
   }
 

@@ -1,7 +1,6 @@
 #include "medcnn/io/dicom.h"
 
 #include <itkGDCMImageIO.h>
-#include <itkGDCMSeriesFileNames.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
@@ -240,28 +239,45 @@ std::string describe_series(const std::vector<DicomSeriesInfo>& all) {
 }
 
 
-// A series as GDCMSeriesFileNames groups it (by SeriesInstanceUID).
+// A series: the files of one SeriesInstanceUID, with their headers.
 struct SeriesGroup {
   std::string uid;
   std::vector<std::string> files;
+  std::vector<DicomFile> headers;
 };
 
+// Groups the DICOM files of a folder (not its sub-folders) by
+// SeriesInstanceUID. Headers are read here, one file at a time, so a file
+// GDCM would abort on (refuse_what_gdcm_cannot_survive) or cannot parse is
+// skipped with a debug line instead of taking the process down, as
+// itk::GDCMSeriesFileNames' own scan of the folder would.
 std::vector<SeriesGroup> group_series(const std::string& folder) {
   std::error_code ec;
   if (!fs::exists(folder, ec)) throw IoError(folder, "no such file or folder");
   if (!fs::is_directory(folder, ec)) throw IoError(folder, "not a folder");
-  io_detail::register_itk_factories();
+  std::vector<std::string> files;
+  for (auto it = fs::directory_iterator(folder, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+    if (it->is_regular_file()) files.push_back(it->path().string());
+  if (ec) throw IoError(folder, "cannot list the folder: " + ec.message());
+  std::sort(files.begin(), files.end());
   std::vector<SeriesGroup> out;
-  try {
-    itk::GDCMSeriesFileNames::Pointer names = itk::GDCMSeriesFileNames::New();
-    names->SetUseSeriesDetails(false);
-    names->SetDirectory(folder);
-    for (const std::string& uid : names->GetSeriesUIDs()) {
-      SeriesGroup g{trim(uid), names->GetFileNames(uid)};
-      if (!g.files.empty()) out.push_back(std::move(g));
+  for (const auto& file : files) {
+    if (!is_dicom_file(file)) continue;
+    DicomFile header;
+    try {
+      header = read_header(file);
+    } catch (const Error& e) {
+      spdlog::debug("skipping {}: {}", file, e.what());
+      continue;
     }
-  } catch (const itk::ExceptionObject& e) {
-    throw FormatError(folder, "cannot list the DICOM series: " + io_detail::itk_reason(e));
+    std::string uid = trim(header.tag("0020|000e"));
+    auto g = std::find_if(out.begin(), out.end(), [&](const SeriesGroup& x) { return x.uid == uid; });
+    if (g == out.end()) {
+      out.push_back(SeriesGroup{uid, {}, {}});
+      g = std::prev(out.end());
+    }
+    g->files.push_back(file);
+    g->headers.push_back(std::move(header));
   }
   return out;
 }
@@ -347,8 +363,7 @@ bool is_dicom_file(const std::string& path) {
 std::vector<DicomSeriesInfo> list_dicom_series(const std::string& folder) {
   std::vector<DicomSeriesInfo> out;
   for (const auto& g : group_series(folder)) {
-    std::vector<DicomFile> headers;
-    for (const auto& f : g.files) headers.push_back(read_header(f));
+    std::vector<DicomFile> headers = g.headers;
     order_slices(headers);
     DicomSeriesInfo info = describe_group(g, headers.front());
     info.files.clear();
@@ -397,7 +412,7 @@ Image read_dicom_series(const std::string& folder, const std::string& series_uid
   }
   if (!chosen) {
     std::vector<DicomSeriesInfo> infos;
-    for (const auto& g : groups) infos.push_back(describe_group(g, read_header(g.files.front())));
+    for (const auto& g : groups) infos.push_back(describe_group(g, g.headers.front()));
     if (series_uid.empty())
       throw DataError(folder, "holds " + std::to_string(groups.size()) +
                                   " DICOM series; choose one by its SeriesInstanceUID: " +
