@@ -172,6 +172,20 @@ json folder_facts(const std::string& path) {
   }
   if (files == 0) throw DataError(path, "folder is empty: no files to inspect");
   j["files"] = files;
+  // Data sets inside (a VOC root, a dataset.json), up to two levels down.
+  json datasets = json::array();
+  InspectArgs plain;
+  for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied);
+       it != fs::recursive_directory_iterator(); ++it) {
+    if (it.depth() > 1) it.disable_recursion_pending();
+    if (!it->is_directory() || !is_dataset_spec(it->path())) continue;
+    try {
+      datasets.push_back(dataset_facts(it->path().string(), plain));
+    } catch (const Error& e) {
+      datasets.push_back({{"path", it->path().string()}, {"error", e.what()}});
+    }
+  }
+  if (!datasets.empty()) j["datasets"] = datasets;
   json out = json::array();
   for (auto& [key, list] : groups) {
     std::sort(list.begin(), list.end());
@@ -179,7 +193,7 @@ json folder_facts(const std::string& path) {
     if (key.second != "other") {
       g["first"] = fs::relative(list.front(), path).string();
       try {
-        if (key.second == "npz") g["facts"] = npz_facts(list.front());
+        if (key.second == format_name(ImageFormat::Npz)) g["facts"] = npz_facts(list.front());
         else g["facts"] = image_facts(read_image(list.front()));
       } catch (const Error& e) {
         g["error"] = e.what();
@@ -253,6 +267,18 @@ void print_text(const json& j) {
     }
   } else {
     std::cout << "  " << j["files"] << " files\n";
+    if (j.contains("datasets"))
+      for (const auto& d : j["datasets"]) {
+        if (d.contains("error")) {
+          std::cout << "  data set " << d["path"].get<std::string>() << ": " << d["error"].get<std::string>() << "\n";
+          continue;
+        }
+        std::cout << "  data set " << d["path"].get<std::string>() << ": " << d["description"].get<std::string>()
+                  << ", " << d["cases"] << " cases";
+        if (d.contains("classes")) std::cout << ", classes " << d["classes"].dump();
+        if (d.contains("label_counts")) std::cout << ", label counts " << d["label_counts"].dump();
+        std::cout << "\n";
+      }
     for (const auto& g : j["groups"]) {
       std::cout << "  " << g["folder"].get<std::string>() << "/  " << g["count"] << " x "
                 << g["format"].get<std::string>();

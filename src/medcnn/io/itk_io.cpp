@@ -1,5 +1,8 @@
 #include "medcnn/io/itk_io.h"
 
+#include <gdcmTrace.h>
+#include <spdlog/spdlog.h>
+
 #include <itkGDCMImageIOFactory.h>
 #include <itkImageIOFactory.h>
 #include <itkMetaImageIOFactory.h>
@@ -31,8 +34,13 @@ void register_itk_factories() {
     itk::NrrdImageIOFactory::RegisterOneFactory();
     itk::MetaImageIOFactory::RegisterOneFactory();
     itk::GDCMImageIOFactory::RegisterOneFactory();
-    // Errors reach the user as exceptions; ITK's console warnings are noise.
+    // Errors reach the user as exceptions; ITK's and GDCM's console
+    // warnings are noise (GDCM's come back with --log-level debug).
     itk::Object::GlobalWarningDisplayOff();
+    if (spdlog::get_level() > spdlog::level::debug) {
+      gdcm::Trace::WarningOff();
+      gdcm::Trace::ErrorOff();
+    }
   });
 }
 
