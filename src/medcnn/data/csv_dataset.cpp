@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "medcnn/core/error.h"
+#include "medcnn/io/files.h"
 #include "medcnn/data/sources.h"
 #include "medcnn/io/boxes.h"
 #include "medcnn/io/image_io.h"
@@ -103,25 +104,11 @@ std::vector<Record> parse_csv(const std::string& path, const std::string& text) 
   return out;
 }
 
-std::string resolve(const fs::path& base, const std::string& p) {
-  fs::path q(p);
-  return (q.is_absolute() ? q : base / q).lexically_normal().string();
-}
-
-std::string stem_without_ext(const std::string& path) {
-  std::string name = fs::path(path).filename().string();
-  const std::string e = file_extension(path);
-  return name.substr(0, name.size() - std::min(name.size(), e.size()));
-}
 
 }  // namespace
 
 CsvDataset::CsvDataset(const std::string& csv_path) : path_(csv_path) {
-  std::ifstream in(csv_path, std::ios::binary);
-  if (!in) throw IoError(csv_path, "cannot open the CSV manifest");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto records = parse_csv(csv_path, ss.str());
+  auto records = parse_csv(csv_path, read_file(csv_path));
   if (records.empty()) throw DataError(csv_path, "empty CSV (expected a header with an 'image' column)");
   std::map<std::string, size_t> col;
   std::string header_list;
@@ -156,17 +143,17 @@ CsvDataset::CsvDataset(const std::string& csv_path) : path_(csv_path) {
     row.line = rec.line;
     const std::string image = cell(rec, "image");
     if (image.empty()) throw DataError(csv_path, where(rec.line) + ": empty image path");
-    row.image = resolve(base, image);
+    row.image = resolve_path(base, image);
     require_file(rec.line, "image", image, row.image);
     const std::string mask = cell(rec, "mask");
     if (!mask.empty()) {
-      row.mask = resolve(base, mask);
+      row.mask = resolve_path(base, mask);
       require_file(rec.line, "mask", mask, row.mask);
     }
     const std::string boxes = cell(rec, "boxes");
     if (!boxes.empty()) {
       if (lower(file_extension(boxes)) == ".xml") {
-        row.boxes = resolve(base, boxes);
+        row.boxes = resolve_path(base, boxes);
         require_file(rec.line, "boxes", boxes, row.boxes);
         row.box_list = read_voc(row.boxes).boxes;
       } else {
@@ -176,7 +163,7 @@ CsvDataset::CsvDataset(const std::string& csv_path) : path_(csv_path) {
       for (const Box& b : row.box_list) box_names.insert(b.class_name);
     }
     row.id = cell(rec, "id");
-    if (row.id.empty()) row.id = stem_without_ext(image);
+    if (row.id.empty()) row.id = case_id(image);
     for (const auto& [name, c] : col)
       if (name != "image" && name != "mask" && name != "boxes" && name != "id" &&
           name != "label" && c < rec.fields.size())

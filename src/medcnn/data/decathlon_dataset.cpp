@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "medcnn/core/error.h"
+#include "medcnn/io/files.h"
 #include "medcnn/data/sources.h"
 #include "medcnn/io/image_io.h"
 
@@ -16,16 +17,6 @@ namespace medcnn {
 
 namespace {
 
-std::string resolve(const fs::path& base, const std::string& p) {
-  fs::path q(p);
-  return (q.is_absolute() ? q : base / q).lexically_normal().string();
-}
-
-std::string stem_without_ext(const std::string& path) {
-  std::string name = fs::path(path).filename().string();
-  const std::string e = file_extension(path);
-  return name.substr(0, name.size() - std::min(name.size(), e.size()));
-}
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -86,11 +77,11 @@ DecathlonDataset::DecathlonDataset(const std::string& json_path, const std::stri
       } else {
         throw FormatError(json_path, where + ": expected a path or {\"image\": ..., \"label\": ...}");
       }
-      const std::string ip = resolve(base, image);
+      const std::string ip = resolve_path(base, image);
       require(where + " image", image, ip);
       std::string lp;
       if (!label.empty()) {
-        lp = resolve(base, label);
+        lp = resolve_path(base, label);
         require(where + " label", label, lp);
       }
       cases_.emplace_back(ip, lp);
@@ -133,7 +124,7 @@ Sample DecathlonDataset::get(size_t index) const {
                                std::to_string(cases_.size()) + " cases)");
   const auto& [image, label] = cases_[index];
   Sample s;
-  s.id = stem_without_ext(image);
+  s.id = case_id(image);
   s.image = read_image(image);
   // nnU-Net v2 keeps further channels as <case>_0001<ending>, ...
   const std::string ext = file_extension(image);

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "medcnn/core/error.h"
+#include "medcnn/io/files.h"
 #include "medcnn/data/sources.h"
 #include "medcnn/io/image_io.h"
 
@@ -19,11 +20,6 @@ bool is_image_file(const fs::path& p) {
   return std::find(exts.begin(), exts.end(), e) != exts.end();
 }
 
-std::string stem_without_ext(const std::string& path) {
-  std::string name = fs::path(path).filename().string();
-  const std::string e = file_extension(path);
-  return name.substr(0, name.size() - std::min(name.size(), e.size()));
-}
 }  // namespace
 
 FolderDataset::FolderDataset(const std::string& root) : root_(root) {
@@ -61,7 +57,7 @@ Sample FolderDataset::get(size_t index) const {
   const std::string& f = files_[index];
   s.image = read_image(f);
   s.label = labels_[index];
-  s.id = classes_[labels_[index]] + "/" + stem_without_ext(f);
+  s.id = classes_[labels_[index]] + "/" + case_id(f);
   s.meta["image_path"] = f;
   s.meta["class_name"] = classes_[labels_[index]];
   return s;

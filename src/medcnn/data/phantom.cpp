@@ -1,4 +1,5 @@
 #include "medcnn/data/phantom.h"
+#include "medcnn/io/files.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -265,20 +266,6 @@ Sample generate_phantom(const PhantomOptions& o, uint64_t seed) {
   return s;
 }
 
-namespace {
-void write_text_atomically(const fs::path& path, const std::string& text) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    if (!f) throw IoError(path.string(), "cannot write");
-    f << text;
-    if (!f) throw IoError(path.string(), "write failed");
-  }
-  fs::rename(tmp, path);
-}
-}  // namespace
-
 std::string write_phantom_dataset(const std::string& outdir, int n, const PhantomOptions& o,
                                   uint64_t seed) {
   validate(o);
@@ -319,8 +306,8 @@ std::string write_phantom_dataset(const std::string& outdir, int n, const Phanto
       {"numTest", 0},
       {"training", training},
       {"test", nlohmann::json::array()}};
-  write_text_atomically(root / "dataset.json", ds.dump(2) + "\n");
-  write_text_atomically(root / "manifest.csv", csv);
+  write_file_atomically((root / "dataset.json").string(), ds.dump(2) + "\n");
+  write_file_atomically((root / "manifest.csv").string(), csv);
   return (root / "manifest.csv").string();
 }
 

@@ -1,4 +1,5 @@
 #include "medcnn/io/boxes.h"
+#include "medcnn/io/files.h"
 
 #include <cmath>
 #include <filesystem>
@@ -47,13 +48,7 @@ std::string number_text(double v) {
 }  // namespace
 
 VocAnnotation read_voc(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw IoError(path, "no such file or folder");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path, "cannot open for reading");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto root = io_detail::parse_xml(ss.str(), path);
+  auto root = io_detail::parse_xml(read_file(path), path);
   if (root->name != "annotation")
     throw FormatError(path, "not a Pascal VOC annotation (root element <" + root->name +
                                 ">, expected <annotation>)");

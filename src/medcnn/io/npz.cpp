@@ -1,4 +1,5 @@
 #include "medcnn/io/npz.h"
+#include "medcnn/io/files.h"
 
 #include <zip.h>
 #include <torch/torch.h>
@@ -357,13 +358,7 @@ std::map<std::string, at::Tensor> read_npz(const std::string& path) {
 }
 
 at::Tensor read_npy(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw IoError(path, "no such file or folder");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(path, "cannot open for reading");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse_npy(ss.str(), path);
+  return parse_npy(read_file(path), path);
 }
 
 void write_npz(const std::string& path, const std::map<std::string, at::Tensor>& arrays) {
