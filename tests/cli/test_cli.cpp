@@ -38,10 +38,6 @@ json inspect_json(const std::vector<std::string>& extra) {
   }
 }
 
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream f(path, std::ios::binary);
-  f << bytes;
-}
 
 }  // namespace
 
@@ -189,7 +185,7 @@ TEST(CliBadInput, MissingFile) {
 
 TEST(CliBadInput, PngNameWithOtherBytes) {
   TempDir tmp;
-  write_file(tmp.file("fake.png"), "this is not an image, just text\n");
+  medcnn::test::write_text(tmp.file("fake.png"), "this is not an image, just text\n");
   expect_user_error(run_medcnn({"inspect", tmp.file("fake.png")}), "fake.png");
 }
 
@@ -198,7 +194,7 @@ TEST(CliBadInput, TruncatedNiftiGz) {
   TempDir tmp;
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), {});
-  write_file(tmp.file("cut.nii.gz"), bytes.substr(0, bytes.size() / 2));
+  medcnn::test::write_text(tmp.file("cut.nii.gz"), bytes.substr(0, bytes.size() / 2));
   expect_user_error(run_medcnn({"inspect", tmp.file("cut.nii.gz")}), "cut.nii.gz");
   // Nothing half-written by a failed convert.
   expect_user_error(run_medcnn({"convert", tmp.file("cut.nii.gz"), tmp.file("out.nrrd")}), "cut.nii.gz");
@@ -231,7 +227,7 @@ TEST(CliBadInput, ImageAndMaskOfDifferentSizes) {
   ASSERT_EQ(run_medcnn({"phantom", tmp.file("a"), "-n", "2", "--size", "64"}).exit_code, 0);
   ASSERT_EQ(run_medcnn({"phantom", tmp.file("b"), "-n", "2", "--size", "48", "--min-radius", "3", "--max-radius", "6"}).exit_code, 0);
   // Pair a 64x64 image with a 48x48 mask.
-  write_file(tmp.file("bad.csv"),
+  medcnn::test::write_text(tmp.file("bad.csv"),
              "image,label,mask\n" + tmp.file("a/images/phantom_0000.png") + ",0," +
                  tmp.file("b/masks/phantom_0000.png") + "\n");
   expect_user_error(run_medcnn({"inspect", "--check", tmp.file("bad.csv")}), "phantom_0000.png");
@@ -263,7 +259,7 @@ TEST(CliBadInput, EmptyFolder) {
 
 TEST(CliBadInput, CsvRowPointingAtMissingFile) {
   TempDir tmp;
-  write_file(tmp.file("cases.csv"), "image,label\nmissing_case.png,1\n");
+  medcnn::test::write_text(tmp.file("cases.csv"), "image,label\nmissing_case.png,1\n");
   CommandResult r = run_medcnn({"inspect", tmp.file("cases.csv")});
   expect_user_error(r, "missing_case.png");
   EXPECT_NE(r.err.find("cases.csv"), std::string::npos) << r.err;

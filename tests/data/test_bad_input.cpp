@@ -14,12 +14,9 @@
 using namespace medcnn;
 namespace fs = std::filesystem;
 
-namespace {
+using medcnn::test::write_text;
 
-void write_text(const std::string& path, const std::string& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path) << text;
-}
+namespace {
 
 Image png(int64_t h, int64_t w) {
   return Image(torch::zeros({1, h, w}, torch::kUInt8), Geometry::identity(2), PixelType::UInt8);

@@ -13,12 +13,9 @@
 using namespace medcnn;
 namespace fs = std::filesystem;
 
-namespace {
+using medcnn::test::write_text;
 
-void write_text(const std::string& path, const std::string& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path) << text;
-}
+namespace {
 
 // A uint8 grey 2-D image whose pixels are (seed + x + 3y) % 256.
 Image grey(int64_t h, int64_t w, int seed) {

@@ -13,11 +13,9 @@
 using namespace medcnn;
 namespace fs = std::filesystem;
 
-namespace {
+using medcnn::test::write_text;
 
-void write_text(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+namespace {
 
 bool folder_is_empty(const std::string& dir) { return fs::is_empty(dir); }
 

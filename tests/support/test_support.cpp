@@ -52,6 +52,13 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+void write_text(const std::string& path, const std::string& bytes) {
+  fs::path p(path);
+  if (p.has_parent_path()) fs::create_directories(p.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
 CommandResult run_command(const std::string& command) {
   TempDir tmp;
   std::string err_file = tmp.file("stderr");

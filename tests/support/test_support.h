@@ -46,5 +46,7 @@ CommandResult run_medcnn(const std::vector<std::string>& args);
 // JSON document on stdout; fails the test (ADD_FAILURE) and returns null otherwise.
 nlohmann::json run_oracle(const std::string& script, const std::vector<std::string>& args);
 std::string shell_quote(const std::string& s);
+// Writes bytes to path, creating its parent folders.
+void write_text(const std::string& path, const std::string& bytes);
 
 }  // namespace medcnn::test
