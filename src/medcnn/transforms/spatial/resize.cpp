@@ -40,7 +40,8 @@ at::Tensor nearest_resize(const at::Tensor& data, const std::vector<int64_t>& si
     for (int64_t i = 0; i < out; ++i)
       idx[i] = std::min<int64_t>(in - 1, static_cast<int64_t>(std::floor(
                                              (static_cast<double>(i) + 0.5) * in / out)));
-    y = y.index_select(static_cast<int64_t>(a) + 1, torch::tensor(idx, torch::kLong));
+    y = y.index_select(static_cast<int64_t>(a) + 1,
+                       torch::tensor(idx, torch::kLong).to(y.device()));
   }
   return y.contiguous();
 }
