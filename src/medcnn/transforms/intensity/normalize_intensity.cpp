@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "medcnn/core/error.h"
+#include "medcnn/transforms/intensity/intensity_ops.h"
 
 namespace medcnn {
 
@@ -32,14 +33,16 @@ double pick(const std::vector<double>& v, int64_t c, int64_t channels, const cha
   return v[c];
 }
 
-void normalize(at::Tensor t, std::optional<double> sub, std::optional<double> div, bool nonzero) {
+// fg: foreground (broadcastable to t) whose pixels give the statistics, or undefined.
+void normalize(at::Tensor t, std::optional<double> sub, std::optional<double> div, bool nonzero,
+               const at::Tensor& fg = {}) {
   at::Tensor sel;
   at::Tensor vals;
   if (nonzero) {
     sel = t != 0;
-    vals = t.masked_select(sel);
+    vals = t.masked_select(fg.defined() ? sel & fg : sel);
   } else {
-    vals = t.reshape({-1});
+    vals = fg.defined() ? t.masked_select(fg.expand_as(t)) : t.reshape({-1});
   }
   if (vals.numel() == 0) return;
   const at::Tensor v64 = vals.to(torch::kDouble);
@@ -55,11 +58,12 @@ void normalize(at::Tensor t, std::optional<double> sub, std::optional<double> di
 }  // namespace
 
 NormalizeIntensity::NormalizeIntensity(const Params& p) {
-  check_keys(p, name(), {"subtrahend", "divisor", "nonzero", "channel_wise"});
+  check_keys(p, name(), {"subtrahend", "divisor", "nonzero", "channel_wise", "use_mask"});
   subtrahend_ = number_or_list(p, "subtrahend");
   divisor_ = number_or_list(p, "divisor");
   nonzero_ = param_bool(p, name(), "nonzero", false);
   channel_wise_ = param_bool(p, name(), "channel_wise", true);
+  use_mask_ = param_bool(p, name(), "use_mask", false);
   if (!channel_wise_ && (subtrahend_.size() > 1 || divisor_.size() > 1))
     throw ConfigError(name(), "per-channel subtrahend/divisor need channel_wise = true");
 }
@@ -71,11 +75,14 @@ void NormalizeIntensity::apply(Sample& sample, Rng& /*rng*/) const {
     if (v.empty()) return std::nullopt;
     return pick(v, c, channels, key);
   };
+  at::Tensor fg;
+  if (use_mask_) fg = intensity_ops::foreground(sample, name());
   if (channel_wise_) {
     for (int64_t c = 0; c < channels; ++c)
-      normalize(x[c], opt(subtrahend_, c, "subtrahend"), opt(divisor_, c, "divisor"), nonzero_);
+      normalize(x[c], opt(subtrahend_, c, "subtrahend"), opt(divisor_, c, "divisor"), nonzero_, fg);
   } else {
-    normalize(x, opt(subtrahend_, 0, "subtrahend"), opt(divisor_, 0, "divisor"), nonzero_);
+    normalize(x, opt(subtrahend_, 0, "subtrahend"), opt(divisor_, 0, "divisor"), nonzero_,
+              fg.defined() ? fg.unsqueeze(0) : fg);
   }
   sample.image = sample.image.with_data(x, PixelType::Float32);
 }

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "medcnn/core/error.h"
 
@@ -92,6 +93,74 @@ void flip_image(Image& im, const std::vector<int64_t>& axes) {
   im.geometry = g;
 }
 
+namespace F = torch::nn::functional;
+
+// Nearest neighbour by pixel centres ("nearest-exact"): output pixel i takes
+// input pixel floor((i + 0.5) * in / out). Index gathering keeps the dtype
+// and every value exactly (torch's plain "nearest" is off by half a pixel).
+at::Tensor nearest_resize(const at::Tensor& data, const std::vector<int64_t>& size) {
+  at::Tensor y = data;
+  for (size_t a = 0; a < size.size(); ++a) {
+    const int64_t in = data.size(static_cast<int64_t>(a) + 1), out = size[a];
+    if (in == out) continue;
+    std::vector<int64_t> idx(out);
+    for (int64_t i = 0; i < out; ++i)
+      idx[i] = std::min<int64_t>(in - 1, static_cast<int64_t>(std::floor(
+                                             (static_cast<double>(i) + 0.5) * in / out)));
+    y = y.index_select(static_cast<int64_t>(a) + 1,
+                       torch::tensor(idx, torch::kLong).to(y.device()));
+  }
+  return y.contiguous();
+}
+
+at::Tensor interpolate(const at::Tensor& data, const std::vector<int64_t>& size, bool nearest) {
+  if (nearest) return nearest_resize(data, size);
+  const int dims = static_cast<int>(size.size());
+  at::Tensor x = data.unsqueeze(0);
+  // float64 keeps its precision; everything else is interpolated in float32.
+  if (x.scalar_type() != torch::kDouble) x = x.to(torch::kFloat);
+  auto opts = F::InterpolateFuncOptions().size(size).align_corners(false);
+  if (dims == 1) opts = opts.mode(torch::kLinear);
+  else if (dims == 2) opts = opts.mode(torch::kBilinear);
+  else opts = opts.mode(torch::kTrilinear);
+  return F::interpolate(x, opts).squeeze(0);
+}
+
+void resize_image(Image& im, const std::vector<int64_t>& size, bool nearest) {
+  const int dims = im.dims();
+  auto shape = im.spatial_shape();
+  Geometry g = im.geometry;
+  std::array<double, 3> first_centre{0, 0, 0};  // old continuous index of new pixel 0
+  for (int a = 0; a < dims; ++a) {
+    const int j = image_axis(dims, a);
+    const double scale = static_cast<double>(shape[a]) / static_cast<double>(size[a]);
+    g.spacing[j] = im.geometry.spacing[j] * scale;
+    first_centre[j] = 0.5 * scale - 0.5;
+  }
+  g.origin = im.geometry.index_to_physical(first_centre);
+  at::Tensor y = interpolate(im.data, size, nearest);
+  // Nearest keeps the pixel type; linear gives float32 (float64 stays).
+  const PixelType t = nearest ? im.pixel_type : pixel_type_of(y.scalar_type());
+  im.data = y;
+  im.pixel_type = t;
+  im.geometry = g;
+}
+
+
+void permute_image(Image& im, const std::vector<int64_t>& perm) {
+  const int dims = im.dims();
+  std::vector<int64_t> p{0};
+  Geometry g = im.geometry;
+  for (int a = 0; a < dims; ++a) {
+    p.push_back(perm[a] + 1);
+    const int k = image_axis(dims, a), j = image_axis(dims, static_cast<int>(perm[a]));
+    g.spacing[k] = im.geometry.spacing[j];
+    for (int r = 0; r < 3; ++r) g.set_dir(r, k, im.geometry.dir(r, j));
+  }
+  im.data = im.data.permute(p).contiguous();
+  im.geometry = g;
+}
+
 }  // namespace
 
 void crop(Sample& s, const std::vector<int64_t>& start, const std::vector<int64_t>& size) {
@@ -146,6 +215,60 @@ void flip(Sample& s, const std::vector<int64_t>& axes) {
       const double lo = n - b.hi[j], hi = n - b.lo[j];
       b.lo[j] = lo;
       b.hi[j] = hi;
+    }
+}
+
+void permute(Sample& s, const std::vector<int64_t>& perm) {
+  const int dims = s.image.dims();
+  std::vector<int64_t> seen(perm.begin(), perm.end());
+  std::sort(seen.begin(), seen.end());
+  for (int a = 0; a < dims; ++a)
+    if (static_cast<int>(perm.size()) != dims || seen[a] != a)
+      throw std::logic_error("spatial_ops::permute: not a permutation of the spatial axes");
+  bool trivial = true;
+  for (int a = 0; a < dims; ++a) trivial &= perm[a] == a;
+  if (trivial) return;
+  permute_image(s.image, perm);
+  if (s.mask) permute_image(*s.mask, perm);
+  for (Box& b : s.boxes) {
+    if (b.dims != dims) continue;
+    Box o = b;
+    for (int a = 0; a < dims; ++a) {
+      const int k = image_axis(dims, a), j = image_axis(dims, static_cast<int>(perm[a]));
+      o.lo[k] = b.lo[j];
+      o.hi[k] = b.hi[j];
+    }
+    b = o;
+  }
+}
+
+void rot90(Sample& s, int64_t k, int64_t a, int64_t b) {
+  const int dims = s.image.dims();
+  if (a == b || a < 0 || b < 0 || a >= dims || b >= dims)
+    throw std::logic_error("spatial_ops::rot90: bad axes");
+  k = ((k % 4) + 4) % 4;
+  std::vector<int64_t> perm(dims);
+  for (int i = 0; i < dims; ++i) perm[i] = i;
+  std::swap(perm[a], perm[b]);
+  for (int64_t t = 0; t < k; ++t) {
+    flip(s, {b});
+    permute(s, perm);
+  }
+}
+
+void resize(Sample& s, const std::vector<int64_t>& size, bool nearest_image) {
+  auto shape = s.image.spatial_shape();
+  if (size == shape) return;
+  const int dims = s.image.dims();
+  resize_image(s.image, size, nearest_image);
+  if (s.mask) resize_image(*s.mask, size, /*nearest=*/true);
+  for (Box& b : s.boxes)
+    for (int a = 0; a < dims; ++a) {
+      const int j = image_axis(dims, a);
+      if (j >= b.dims) continue;
+      const double f = static_cast<double>(size[a]) / static_cast<double>(shape[a]);
+      b.lo[j] *= f;
+      b.hi[j] *= f;
     }
 }
 

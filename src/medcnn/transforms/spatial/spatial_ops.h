@@ -45,4 +45,21 @@ void pad(Sample& s, const std::vector<int64_t>& before, const std::vector<int64_
 // as origin and the direction column negated, so content stays in place.
 void flip(Sample& s, const std::vector<int64_t>& axes);
 
+// Reorders the spatial tensor axes: output axis a is input axis perm[a]
+// (perm a permutation of 0..dims-1). Spacing and direction columns move
+// with their axes, the origin stays (pixel 0 is the same pixel), boxes swap
+// coordinates. No interpolation.
+void permute(Sample& s, const std::vector<int64_t>& perm);
+
+// Rotates the content by 90 degrees k times in the plane of spatial tensor
+// axes (a, b), as torch::rot90(x, k, {a, b}) (one turn = flip b, then swap
+// a and b). Built from flip and permute, so geometry and boxes follow.
+void rot90(Sample& s, int64_t k, int64_t a, int64_t b);
+
+// Resamples image and mask to `size` (tensor order) over the same physical
+// extent; see Resize for the contract (align_corners = false; image linear
+// unless nearest; mask nearest by pixel centres; boxes scaled; spacing and
+// origin updated so the extent and the pixel centres stay true).
+void resize(Sample& s, const std::vector<int64_t>& size, bool nearest_image);
+
 }  // namespace medcnn::spatial_ops

@@ -1,0 +1,218 @@
+#include "medcnn/transforms/spatial/resample_ops.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "medcnn/core/error.h"
+#include "medcnn/transforms/spatial/spatial_ops.h"
+
+namespace medcnn::spatial_ops {
+
+namespace F = torch::nn::functional;
+
+Padding parse_padding(const std::string& value, const std::string& transform,
+                      const std::string& key) {
+  if (value == "zeros") return Padding::Zeros;
+  if (value == "border") return Padding::Border;
+  if (value == "reflection") return Padding::Reflection;
+  throw ConfigError(transform + "." + key,
+                    "unknown padding '" + value + "' (use zeros, border or reflection)");
+}
+
+Matrix identity_matrix(int dims) {
+  Matrix m((dims + 1) * (dims + 1), 0.0);
+  for (int i = 0; i <= dims; ++i) m[i * (dims + 1) + i] = 1.0;
+  return m;
+}
+
+Matrix matmul(const Matrix& a, const Matrix& b, int dims) {
+  const int n = dims + 1;
+  Matrix c(n * n, 0.0);
+  for (int i = 0; i < n; ++i)
+    for (int k = 0; k < n; ++k)
+      for (int j = 0; j < n; ++j) c[i * n + j] += a[i * n + k] * b[k * n + j];
+  return c;
+}
+
+Matrix invert(const Matrix& m, int dims) {
+  const int n = dims + 1;
+  Matrix a = m, inv = identity_matrix(dims);
+  for (int col = 0; col < n; ++col) {
+    int piv = col;
+    for (int r = col + 1; r < n; ++r)
+      if (std::abs(a[r * n + col]) > std::abs(a[piv * n + col])) piv = r;
+    if (std::abs(a[piv * n + col]) < 1e-12)
+      throw ConfigError("affine", "the affine matrix is singular (a scale of 0?)");
+    for (int j = 0; j < n; ++j) {
+      std::swap(a[col * n + j], a[piv * n + j]);
+      std::swap(inv[col * n + j], inv[piv * n + j]);
+    }
+    const double d = a[col * n + col];
+    for (int j = 0; j < n; ++j) {
+      a[col * n + j] /= d;
+      inv[col * n + j] /= d;
+    }
+    for (int r = 0; r < n; ++r) {
+      if (r == col) continue;
+      const double f = a[r * n + col];
+      if (f == 0.0) continue;
+      for (int j = 0; j < n; ++j) {
+        a[r * n + j] -= f * a[col * n + j];
+        inv[r * n + j] -= f * inv[col * n + j];
+      }
+    }
+  }
+  return inv;
+}
+
+at::Tensor affine_field(const Matrix& B, const std::vector<int64_t>& shape, const at::Tensor& like) {
+  const int dims = static_cast<int>(shape.size());
+  const int n = dims + 1;
+  auto opts = torch::TensorOptions().dtype(torch::kDouble).device(like.device());
+  std::vector<at::Tensor> ramps;
+  for (int b = 0; b < dims; ++b) {
+    std::vector<int64_t> view(dims, 1);
+    view[b] = shape[b];
+    ramps.push_back(torch::arange(shape[b], opts).view(view));
+  }
+  std::vector<at::Tensor> comps;
+  for (int a = 0; a < dims; ++a) {
+    at::Tensor f = torch::full(shape, B[a * n + dims], opts);
+    for (int b = 0; b < dims; ++b)
+      if (B[a * n + b] != 0.0) f = f + ramps[b] * B[a * n + b];
+    comps.push_back(f);
+  }
+  return torch::stack(comps);
+}
+
+at::Tensor sample_linear(const at::Tensor& data, const at::Tensor& field, Padding padding) {
+  const int dims = static_cast<int>(field.size(0));
+  at::Tensor x = data.unsqueeze(0);
+  if (x.scalar_type() != torch::kDouble) x = x.to(torch::kFloat);
+  // grid: [1, out..., dims], last axis in x, y, z order, normalised for
+  // align_corners = false: u = (2 q + 1) / n - 1.
+  std::vector<at::Tensor> comps;
+  for (int a = dims - 1; a >= 0; --a) {
+    const double n = static_cast<double>(data.size(a + 1));
+    comps.push_back((field[a] * 2.0 + 1.0) / n - 1.0);
+  }
+  at::Tensor grid = torch::stack(comps, -1).unsqueeze(0).to(x.scalar_type());
+  auto opts = F::GridSampleFuncOptions().mode(torch::kBilinear).align_corners(false);
+  if (padding == Padding::Zeros) opts = opts.padding_mode(torch::kZeros);
+  else if (padding == Padding::Border) opts = opts.padding_mode(torch::kBorder);
+  else opts = opts.padding_mode(torch::kReflection);
+  return F::grid_sample(x, grid, opts).squeeze(0);
+}
+
+at::Tensor sample_nearest(const at::Tensor& data, const at::Tensor& field, Padding padding) {
+  const int dims = static_cast<int>(field.size(0));
+  std::vector<int64_t> out_shape(field.sizes().begin() + 1, field.sizes().end());
+  at::Tensor lin = torch::zeros(out_shape, field.options().dtype(torch::kLong));
+  at::Tensor valid = torch::ones(out_shape, field.options().dtype(torch::kBool));
+  int64_t stride = 1;
+  for (int a = dims - 1; a >= 0; --a) {
+    const int64_t n = data.size(a + 1);
+    at::Tensor idx = torch::floor(field[a] + 0.5).to(torch::kLong);
+    if (padding == Padding::Zeros) {
+      valid = valid & (idx >= 0) & (idx < n);
+      idx = idx.clamp(0, n - 1);
+    } else if (padding == Padding::Border) {
+      idx = idx.clamp(0, n - 1);
+    } else {  // reflection about the outer pixel edges, as grid_sample
+      idx = torch::remainder(idx, 2 * n);
+      idx = torch::where(idx >= n, 2 * n - 1 - idx, idx);
+    }
+    lin = lin + idx * stride;
+    stride *= n;
+  }
+  const int64_t c = data.size(0);
+  std::vector<int64_t> full{c};
+  full.insert(full.end(), out_shape.begin(), out_shape.end());
+  at::Tensor out = data.reshape({c, -1}).index_select(1, lin.reshape({-1})).reshape(full);
+  if (padding == Padding::Zeros) out = out.masked_fill(~valid.unsqueeze(0), 0);
+  return out.contiguous();
+}
+
+void warp(Sample& s, const at::Tensor& field, bool nearest_image, Padding padding) {
+  if (nearest_image) {
+    s.image.data = sample_nearest(s.image.data, field, padding);
+  } else {
+    s.image.data = sample_linear(s.image.data, field, padding);
+    s.image.pixel_type = pixel_type_of(s.image.data.scalar_type());
+  }
+  if (s.mask) s.mask->data = sample_nearest(s.mask->data, field, padding);
+}
+
+Box warp_box_raster(const Box& b, const std::vector<int64_t>& in_shape, const at::Tensor& field) {
+  const int dims = static_cast<int>(in_shape.size());
+  Box out = b;
+  out.dims = 0;
+  std::vector<int64_t> full{1};
+  full.insert(full.end(), in_shape.begin(), in_shape.end());
+  at::Tensor ind = torch::zeros(full, field.options().dtype(torch::kFloat));
+  std::vector<at::indexing::TensorIndex> idx{0};
+  for (int a = 0; a < dims; ++a) {
+    const int j = image_axis(dims, a);
+    // pixels whose centre (i + 0.5 in Box units) lies in [lo, hi)
+    const int64_t lo = std::max<int64_t>(0, static_cast<int64_t>(std::ceil(b.lo[j] - 0.5)));
+    const int64_t hi =
+        std::min<int64_t>(in_shape[a], static_cast<int64_t>(std::ceil(b.hi[j] - 0.5)));
+    if (hi <= lo) return out;
+    idx.emplace_back(torch::indexing::Slice(lo, hi));
+  }
+  ind.index_put_(idx, 1.0f);
+  at::Tensor moved = sample_linear(ind, field, Padding::Zeros)[0] >= 0.5f;
+  at::Tensor nz = torch::nonzero(moved);
+  if (nz.size(0) == 0) return out;
+  at::Tensor lo = std::get<0>(nz.min(0)).cpu(), hi = std::get<0>(nz.max(0)).cpu();
+  out.dims = b.dims;
+  for (int a = 0; a < dims; ++a) {
+    const int j = image_axis(dims, a);
+    out.lo[j] = static_cast<double>(lo[a].item<int64_t>());
+    out.hi[j] = static_cast<double>(hi[a].item<int64_t>() + 1);
+  }
+  return out;
+}
+
+void affine_boxes(std::vector<Box>& boxes, const Matrix& Fm, int dims,
+                  const std::vector<int64_t>& out_shape) {
+  const int n = dims + 1;
+  std::vector<Box> kept;
+  for (Box b : boxes) {
+    if (b.dims != dims) {
+      kept.push_back(b);
+      continue;
+    }
+    std::array<double, 3> lo{}, hi{};
+    lo.fill(std::numeric_limits<double>::infinity());
+    hi.fill(-std::numeric_limits<double>::infinity());
+    for (int corner = 0; corner < (1 << dims); ++corner) {
+      std::array<double, 3> q{};  // index units, tensor order
+      for (int a = 0; a < dims; ++a) {
+        const int j = image_axis(dims, a);
+        q[a] = ((corner >> a) & 1 ? b.hi[j] : b.lo[j]) - 0.5;
+      }
+      for (int a = 0; a < dims; ++a) {
+        double p = Fm[a * n + dims];
+        for (int c = 0; c < dims; ++c) p += Fm[a * n + c] * q[c];
+        lo[a] = std::min(lo[a], p + 0.5);
+        hi[a] = std::max(hi[a], p + 0.5);
+      }
+    }
+    bool empty = false;
+    for (int a = 0; a < dims; ++a) {
+      const int j = image_axis(dims, a);
+      const double m = static_cast<double>(out_shape[a]);
+      b.lo[j] = std::clamp(lo[a], 0.0, m);
+      b.hi[j] = std::clamp(hi[a], 0.0, m);
+      if (b.hi[j] <= b.lo[j]) empty = true;
+    }
+    if (!empty) kept.push_back(b);
+  }
+  boxes = std::move(kept);
+}
+
+}  // namespace medcnn::spatial_ops
