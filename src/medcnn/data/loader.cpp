@@ -103,7 +103,8 @@ struct DataLoader::State {
   std::vector<std::shared_ptr<const Sample>> cache;
 
   // Reads, transforms and collates the samples of one batch.
-  std::function<Batch(const std::vector<size_t>&, int64_t)> make_batch;
+  // `first` is the epoch position of the batch's first sample.
+  std::function<Batch(const std::vector<size_t>&, int64_t, size_t)> make_batch;
 };
 
 DataLoader::DataLoader(DatasetPtr dataset, Compose transforms, LoaderOptions options)
@@ -122,8 +123,11 @@ DataLoader::DataLoader(DatasetPtr dataset, Compose transforms, LoaderOptions opt
 
   auto [prefix, rest] = transforms_.split_at_first_random();
   auto make_sample = [this, prefix = std::move(prefix), rest = std::move(rest)](
-                         size_t index, int64_t epoch) -> Sample {
-    Rng rng = Rng::derive(options_.seed, {static_cast<uint64_t>(epoch), index});
+                         size_t index, int64_t epoch, size_t position) -> Sample {
+    // With a sampler a case may come several times per epoch: key by position too.
+    Rng rng = options_.sampler
+                  ? Rng::derive(options_.seed, {static_cast<uint64_t>(epoch), index, position + 1})
+                  : Rng::derive(options_.seed, {static_cast<uint64_t>(epoch), index});
     if (!options_.cache) {
       Sample s = dataset_->get(index);
       transforms_.apply(s, rng);
@@ -150,10 +154,12 @@ DataLoader::DataLoader(DatasetPtr dataset, Compose transforms, LoaderOptions opt
     rest.apply(s, rng);
     return s;
   };
-  state_->make_batch = [this, make_sample](const std::vector<size_t>& indices, int64_t epoch) {
+  state_->make_batch = [this, make_sample](const std::vector<size_t>& indices, int64_t epoch,
+                                           size_t first) {
     std::vector<Sample> samples;
     samples.reserve(indices.size());
-    for (size_t i : indices) samples.push_back(make_sample(i, epoch));
+    for (size_t k = 0; k < indices.size(); ++k)
+      samples.push_back(make_sample(indices[k], epoch, first + k));
     return collate(std::move(samples), options_.keep_samples);
   };
 
@@ -175,7 +181,7 @@ DataLoader::DataLoader(DatasetPtr dataset, Compose transforms, LoaderOptions opt
         lock.unlock();
         State::Result r;
         try {
-          r.batch = st.make_batch(indices, epoch);
+          r.batch = st.make_batch(indices, epoch, number * static_cast<size_t>(options_.batch_size));
         } catch (...) {
           r.error = std::current_exception();
         }
@@ -201,15 +207,28 @@ DataLoader::~DataLoader() {
 }
 
 size_t DataLoader::batches_per_epoch() const {
-  const size_t n = dataset_->size(), b = static_cast<size_t>(options_.batch_size);
+  const size_t n = options_.sampler ? options_.sampler->size() : dataset_->size();
+  const size_t b = static_cast<size_t>(options_.batch_size);
   return options_.drop_last ? n / b : (n + b - 1) / b;
 }
 
 void DataLoader::start_epoch(int64_t epoch) {
-  const size_t n = dataset_->size();
+  size_t n = dataset_->size();
   std::vector<size_t> order(n);
   for (size_t i = 0; i < n; ++i) order[i] = i;
-  if (options_.shuffle) {
+  if (options_.sampler) {
+    order = options_.sampler->epoch_indices(epoch);
+    if (order.size() != options_.sampler->size())
+      throw DataError("loader.sampler", "gave " + std::to_string(order.size()) +
+                                            " indices for an epoch of " +
+                                            std::to_string(options_.sampler->size()));
+    for (size_t i : order)
+      if (i >= n)
+        throw DataError("loader.sampler", "index " + std::to_string(i) +
+                                              " is past the end of the data set (" +
+                                              std::to_string(n) + " cases)");
+    n = order.size();
+  } else if (options_.shuffle) {
     Rng rng = Rng::derive(options_.seed, {static_cast<uint64_t>(epoch), kShuffleKey});
     for (size_t i = n; i > 1; --i) {
       size_t j = static_cast<size_t>(rng.randint(0, static_cast<int64_t>(i) - 1));
@@ -249,7 +268,7 @@ std::optional<Batch> DataLoader::next() {
     const auto indices = st.batches[number];
     const int64_t epoch = st.epoch;
     lock.unlock();
-    return st.make_batch(indices, epoch);
+    return st.make_batch(indices, epoch, number * static_cast<size_t>(options_.batch_size));
   }
   st.ready_cv.wait(lock, [&] { return st.stop || st.ready.count(st.next_deliver) > 0; });
   if (st.stop) return std::nullopt;

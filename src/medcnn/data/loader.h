@@ -16,6 +16,13 @@
 // labels into [B] int64; boxes are kept per sample.
 //
 // workers = 0 reads in the calling thread (useful for debugging).
+//
+// Sampler (optional, LoaderOptions::sampler, e.g. ClassBalancedSampler):
+// when set, it gives each epoch's list of dataset indices (its length is the
+// epoch length; indices may repeat) and `shuffle` is ignored. A sample is
+// then transformed with Rng::derive(seed, {e, i, p + 1}) where p is its
+// position in the epoch, so repeated draws of one case get different
+// augmentations. Unset: the behaviour above, unchanged.
 #pragma once
 #include <ATen/core/Tensor.h>
 
@@ -25,6 +32,7 @@
 #include <vector>
 
 #include "medcnn/data/dataset.h"
+#include "medcnn/data/sampler.h"
 #include "medcnn/transforms/transform.h"
 
 namespace medcnn {
@@ -48,6 +56,7 @@ struct LoaderOptions {
   bool cache = false;
   uint64_t seed = 0;
   bool keep_samples = false;
+  SamplerPtr sampler;  // optional: epoch order from a sampler (see above)
 };
 
 Batch collate(std::vector<Sample> samples, bool keep_samples = false);
