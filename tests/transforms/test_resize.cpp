@@ -10,14 +10,9 @@
 #include "transform_checks.h"
 
 using namespace medcnn;
+using medcnn::test::labels_of;
 
 namespace {
-std::set<int64_t> labels_of(const at::Tensor& t) {
-  at::Tensor u = std::get<0>(at::_unique(t.to(torch::kLong).reshape({-1})));
-  std::set<int64_t> out;
-  for (int64_t i = 0; i < u.numel(); ++i) out.insert(u[i].item<int64_t>());
-  return out;
-}
 }  // namespace
 
 TEST(Resize, NearestKeepsTheLabelSetAndDtype) {

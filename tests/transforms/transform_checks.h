@@ -3,10 +3,20 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <set>
+
 #include "medcnn/core/box.h"
 #include "medcnn/data/sample.h"
 
 namespace medcnn::test {
+
+// The set of label values in a tensor.
+inline std::set<int64_t> labels_of(const at::Tensor& t) {
+  at::Tensor u = std::get<0>(at::_unique(t.to(torch::kLong).reshape({-1})));
+  std::set<int64_t> out;
+  for (int64_t i = 0; i < u.numel(); ++i) out.insert(u[i].item<int64_t>());
+  return out;
+}
 
 // A dims-D sample of spatial `shape` (tensor order) with random image
 // values, a mask holding `label` in [lo, hi) (tensor order) and the box of
