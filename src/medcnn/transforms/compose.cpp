@@ -89,6 +89,13 @@ double param_double(const Params& p, const std::string& t, const std::string& k,
   return p[k].get<double>();
 }
 
+double param_prob(const Params& p, const std::string& t, double def) {
+  const double prob = param_double(p, t, "prob", def);
+  if (!(prob >= 0.0 && prob <= 1.0))
+    throw ConfigError(where(t, "prob"), "must be in [0, 1], got " + std::to_string(prob));
+  return prob;
+}
+
 int64_t param_int(const Params& p, const std::string& t, const std::string& k, int64_t def) {
   if (p.is_null() || !p.contains(k)) return def;
   if (!p[k].is_number_integer()) throw ConfigError(where(t, k), "expected an integer");

@@ -89,6 +89,8 @@ int64_t param_int(const Params& p, const std::string& transform, const std::stri
 bool param_bool(const Params& p, const std::string& transform, const std::string& key, bool def);
 std::string param_string(const Params& p, const std::string& transform, const std::string& key, const std::string& def);
 std::vector<int64_t> param_ints(const Params& p, const std::string& transform, const std::string& key, std::vector<int64_t> def);
+// The "prob" of a random transform, checked to lie in [0, 1].
+double param_prob(const Params& p, const std::string& transform, double def);
 // Throws ConfigError if p has a key outside `allowed` ("name" is always allowed).
 void check_keys(const Params& p, const std::string& transform, const std::vector<std::string>& allowed);
 

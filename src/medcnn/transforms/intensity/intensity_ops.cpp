@@ -14,13 +14,6 @@ namespace {
 std::string where(const std::string& t, const std::string& k) { return t + "." + k; }
 }  // namespace
 
-double param_prob(const Params& p, const std::string& t, double def) {
-  const double prob = param_double(p, t, "prob", def);
-  if (!(prob >= 0.0 && prob <= 1.0))
-    throw ConfigError(where(t, "prob"), "must be in [0, 1], got " + std::to_string(prob));
-  return prob;
-}
-
 std::pair<double, double> param_range(const Params& p, const std::string& t, const std::string& key,
                                       std::pair<double, double> def, double center,
                                       bool number_is_hi) {

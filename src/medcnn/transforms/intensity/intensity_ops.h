@@ -22,7 +22,7 @@
 
 namespace medcnn::intensity_ops {
 
-double param_prob(const Params& p, const std::string& t, double def);
+using ::medcnn::param_prob;  // in transform.h
 std::pair<double, double> param_range(const Params& p, const std::string& t, const std::string& key,
                                       std::pair<double, double> def, double center = 0.0,
                                       bool number_is_hi = false);

@@ -7,9 +7,7 @@ namespace medcnn {
 
 RandFlip::RandFlip(const Params& p) {
   check_keys(p, name(), {"prob", "spatial_axis"});
-  prob_ = param_double(p, name(), "prob", 0.1);
-  if (!(prob_ >= 0.0 && prob_ <= 1.0))
-    throw ConfigError(name() + ".prob", "must be in [0, 1], got " + std::to_string(prob_));
+  prob_ = param_prob(p, name(), 0.1);
   axes_ = param_ints(p, name(), "spatial_axis", {});
   for (int64_t a : axes_)
     if (a < -3 || a > 2)

@@ -32,9 +32,7 @@ RandResizedCrop::RandResizedCrop(const Params& p) {
   std::tie(scale_lo_, scale_hi_) = range_param(p, name(), "scale", {0.08, 1.0});
   std::tie(ratio_lo_, ratio_hi_) = range_param(p, name(), "ratio", {3.0 / 4.0, 4.0 / 3.0});
   if (scale_hi_ > 1.0) throw ConfigError(name() + ".scale", "must lie in (0, 1]");
-  prob_ = param_double(p, name(), "prob", 1.0);
-  if (!(prob_ >= 0.0 && prob_ <= 1.0))
-    throw ConfigError(name() + ".prob", "must be in [0, 1], got " + std::to_string(prob_));
+  prob_ = param_prob(p, name(), 1.0);
   const std::string mode = param_string(p, name(), "mode", "linear");
   if (mode == "nearest") nearest_ = true;
   else if (mode != "linear" && mode != "bilinear")

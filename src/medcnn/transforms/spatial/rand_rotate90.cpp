@@ -7,9 +7,7 @@ namespace medcnn {
 
 RandRotate90::RandRotate90(const Params& p) {
   check_keys(p, name(), {"prob", "max_k", "spatial_axes"});
-  prob_ = param_double(p, name(), "prob", 0.1);
-  if (!(prob_ >= 0.0 && prob_ <= 1.0))
-    throw ConfigError(name() + ".prob", "must be in [0, 1], got " + std::to_string(prob_));
+  prob_ = param_prob(p, name(), 0.1);
   max_k_ = param_int(p, name(), "max_k", 3);
   if (max_k_ < 1) throw ConfigError(name() + ".max_k", "must be >= 1");
   axes_ = param_ints(p, name(), "spatial_axes", {0, 1});
