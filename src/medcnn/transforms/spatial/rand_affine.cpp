@@ -147,15 +147,9 @@ RandAffine::RandAffine(const Params& p) {
   std::vector<std::string> allowed{"prob", "mode", "padding_mode"};
   for (const auto& k : AffineRanges::keys()) allowed.push_back(k);
   check_keys(p, name(), allowed);
-  prob_ = param_double(p, name(), "prob", 0.1);
-  if (!(prob_ >= 0.0 && prob_ <= 1.0))
-    throw ConfigError(name() + ".prob", "must be in [0, 1], got " + std::to_string(prob_));
+  prob_ = param_prob(p, name(), 0.1);
   ranges_ = AffineRanges(p, name());
-  const std::string mode = param_string(p, name(), "mode", "bilinear");
-  if (mode == "nearest")
-    nearest_ = true;
-  else if (mode != "bilinear" && mode != "linear" && mode != "trilinear")
-    throw ConfigError(name() + ".mode", "unknown mode '" + mode + "' (use bilinear or nearest)");
+  nearest_ = spatial_ops::parse_nearest_mode(p, name());
   padding_ = spatial_ops::parse_padding(param_string(p, name(), "padding_mode", "zeros"), name(),
                                         "padding_mode");
 }

@@ -24,6 +24,18 @@
 //    mode "constant", as batchgenerators); output pixel p samples the input
 //    at F^-1(p + d(p)) where F is the RandAffine forward map (identity when
 //    no affine range is given). One interpolation in total.
+//  - speed: for sigma >= 4.5 px the smooth field is built on a coarse grid
+//    (node spacing k = min(4, floor(sigma / 2.25)) px, nodes on the first and
+//    last pixel of each axis), u drawn per node, smoothed there with
+//    sigma / spacing (same truncation, zeros outside), scaled by
+//    sqrt(sum g_sigma^2 / sum g_(sigma/spacing)^2) per axis so the
+//    displacement has the same variance as the full-resolution field, then
+//    (bi/tri)linearly upsampled (align_corners = true). The displacement is
+//    a smooth random field of the same scale and smoothness either way;
+//    nnU-Net/batchgenerators smooth at full resolution with scipy, MONAI's
+//    Rand2DElastic/Rand3DElastic build the field on a coarse control grid
+//    (spacing) and upsample it. Not bit-identical to the full-resolution
+//    draw for a given seed. sigma < 4.5 px: full resolution as above.
 //  - alpha = 0 and no affine part: the sample is returned unchanged (up to
 //    float32 conversion of the image).
 //  - mask with nearest (label set kept), boxes: each box is rasterised,

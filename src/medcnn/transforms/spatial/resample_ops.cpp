@@ -1,8 +1,10 @@
 #include "medcnn/transforms/spatial/resample_ops.h"
 
+#include <ATen/Dispatch.h>
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -20,6 +22,14 @@ Padding parse_padding(const std::string& value, const std::string& transform,
   if (value == "reflection") return Padding::Reflection;
   throw ConfigError(transform + "." + key,
                     "unknown padding '" + value + "' (use zeros, border or reflection)");
+}
+
+bool parse_nearest_mode(const Params& p, const std::string& transform) {
+  const std::string mode = param_string(p, transform, "mode", "bilinear");
+  if (mode == "nearest") return true;
+  if (mode != "bilinear" && mode != "linear" && mode != "trilinear")
+    throw ConfigError(transform + ".mode", "unknown mode '" + mode + "' (use bilinear or nearest)");
+  return false;
 }
 
 Matrix identity_matrix(int dims) {
@@ -68,10 +78,46 @@ Matrix invert(const Matrix& m, int dims) {
   return inv;
 }
 
+namespace {
+// Spatial shape padded to 3 axes with leading ones, and the matching axis map.
+struct Shape3 {
+  int64_t s[3] = {1, 1, 1};
+  int off = 0;  // tensor axis a is padded axis a + off
+  explicit Shape3(const std::vector<int64_t>& shape) {
+    off = 3 - static_cast<int>(shape.size());
+    for (size_t a = 0; a < shape.size(); ++a) s[a + off] = shape[a];
+  }
+  int64_t numel() const { return s[0] * s[1] * s[2]; }
+};
+}  // namespace
+
 at::Tensor affine_field(const Matrix& B, const std::vector<int64_t>& shape, const at::Tensor& like) {
   const int dims = static_cast<int>(shape.size());
   const int n = dims + 1;
   auto opts = torch::TensorOptions().dtype(torch::kDouble).device(like.device());
+  if (like.device().is_cpu() && dims >= 1 && dims <= 3) {
+    // Direct loops: q_a = B[a, dims] + sum_b B[a, b] p_b, written once.
+    const Shape3 sh(shape);
+    std::vector<int64_t> full{dims};
+    full.insert(full.end(), shape.begin(), shape.end());
+    at::Tensor out = torch::empty(full, opts);
+    double* o = out.data_ptr<double>();
+    for (int a = 0; a < dims; ++a) {
+      double c[3] = {0.0, 0.0, 0.0};
+      for (int b = 0; b < dims; ++b) c[b + sh.off] = B[a * n + b];
+      const double t = B[a * n + dims];
+      double* p = o + a * sh.numel();
+      for (int64_t i = 0; i < sh.s[0]; ++i) {
+        const double vi = t + c[0] * static_cast<double>(i);
+        for (int64_t j = 0; j < sh.s[1]; ++j) {
+          const double vj = vi + c[1] * static_cast<double>(j);
+          double* row = p + (i * sh.s[1] + j) * sh.s[2];
+          for (int64_t k = 0; k < sh.s[2]; ++k) row[k] = vj + c[2] * static_cast<double>(k);
+        }
+      }
+    }
+    return out;
+  }
   std::vector<at::Tensor> ramps;
   for (int b = 0; b < dims; ++b) {
     std::vector<int64_t> view(dims, 1);
@@ -94,12 +140,34 @@ at::Tensor sample_linear(const at::Tensor& data, const at::Tensor& field, Paddin
   if (x.scalar_type() != torch::kDouble) x = x.to(torch::kFloat);
   // grid: [1, out..., dims], last axis in x, y, z order, normalised for
   // align_corners = false: u = (2 q + 1) / n - 1.
-  std::vector<at::Tensor> comps;
-  for (int a = dims - 1; a >= 0; --a) {
-    const double n = static_cast<double>(data.size(a + 1));
-    comps.push_back((field[a] * 2.0 + 1.0) / n - 1.0);
+  at::Tensor grid;
+  if (field.device().is_cpu() && field.scalar_type() == torch::kDouble) {
+    // One pass: interleave the normalised coordinates into the grid.
+    at::Tensor fc = field.contiguous();
+    const int64_t m = fc[0].numel();
+    std::vector<int64_t> gshape{1};
+    gshape.insert(gshape.end(), fc.sizes().begin() + 1, fc.sizes().end());
+    gshape.push_back(dims);
+    grid = torch::empty(gshape, field.options().dtype(x.scalar_type()));
+    AT_DISPATCH_FLOATING_TYPES(grid.scalar_type(), "sample_linear_grid", [&] {
+      scalar_t* g = grid.data_ptr<scalar_t>();
+      const double* f = fc.data_ptr<double>();
+      for (int k = 0; k < dims; ++k) {
+        const int a = dims - 1 - k;
+        const double sc = 2.0 / static_cast<double>(data.size(a + 1));
+        const double off = 1.0 / static_cast<double>(data.size(a + 1)) - 1.0;
+        const double* fa = f + a * m;
+        for (int64_t v = 0; v < m; ++v) g[v * dims + k] = static_cast<scalar_t>(fa[v] * sc + off);
+      }
+    });
+  } else {
+    std::vector<at::Tensor> comps;
+    for (int a = dims - 1; a >= 0; --a) {
+      const double n = static_cast<double>(data.size(a + 1));
+      comps.push_back((field[a] * 2.0 + 1.0) / n - 1.0);
+    }
+    grid = torch::stack(comps, -1).unsqueeze(0).to(x.scalar_type());
   }
-  at::Tensor grid = torch::stack(comps, -1).unsqueeze(0).to(x.scalar_type());
   auto opts = F::GridSampleFuncOptions().mode(torch::kBilinear).align_corners(false);
   if (padding == Padding::Zeros) opts = opts.padding_mode(torch::kZeros);
   else if (padding == Padding::Border) opts = opts.padding_mode(torch::kBorder);
@@ -109,6 +177,57 @@ at::Tensor sample_linear(const at::Tensor& data, const at::Tensor& field, Paddin
 
 at::Tensor sample_nearest(const at::Tensor& data, const at::Tensor& field, Padding padding) {
   const int dims = static_cast<int>(field.size(0));
+  if (data.device().is_cpu() && field.device().is_cpu() && field.scalar_type() == torch::kDouble &&
+      dims >= 1 && dims <= 3 && data.dim() == dims + 1) {
+    // Direct loops, same rule as below: index floor(q + 0.5), then padding.
+    at::Tensor fc = field.contiguous(), dc = data.contiguous();
+    std::vector<int64_t> out_shape(fc.sizes().begin() + 1, fc.sizes().end());
+    const int64_t m = fc[0].numel(), c = dc.size(0);
+    int64_t in_n[3] = {1, 1, 1}, in_stride[3] = {0, 0, 0};
+    int64_t st = 1;
+    for (int a = dims - 1; a >= 0; --a) {
+      in_n[a] = dc.size(a + 1);
+      in_stride[a] = st;
+      st *= in_n[a];
+    }
+    const int64_t in_m = st;
+    std::vector<int64_t> lin(m);
+    const double* f = fc.data_ptr<double>();
+    for (int64_t v = 0; v < m; ++v) {
+      int64_t l = 0;
+      bool ok = true;
+      for (int a = 0; a < dims; ++a) {
+        const int64_t n = in_n[a];
+        int64_t i = static_cast<int64_t>(std::floor(f[a * m + v] + 0.5));
+        if (padding == Padding::Zeros) {
+          if (i < 0 || i >= n) ok = false;
+          i = std::clamp<int64_t>(i, 0, n - 1);
+        } else if (padding == Padding::Border) {
+          i = std::clamp<int64_t>(i, 0, n - 1);
+        } else {
+          i %= 2 * n;
+          if (i < 0) i += 2 * n;
+          if (i >= n) i = 2 * n - 1 - i;
+        }
+        l += i * in_stride[a];
+      }
+      lin[v] = ok ? l : -1;
+    }
+    std::vector<int64_t> full{c};
+    full.insert(full.end(), out_shape.begin(), out_shape.end());
+    at::Tensor out = torch::empty(full, dc.options());
+    AT_DISPATCH_ALL_TYPES_AND3(at::kBool, at::kHalf, at::kBFloat16, dc.scalar_type(),
+                               "sample_nearest", [&] {
+      const scalar_t* src = dc.data_ptr<scalar_t>();
+      scalar_t* dst = out.data_ptr<scalar_t>();
+      for (int64_t ch = 0; ch < c; ++ch) {
+        const scalar_t* s0 = src + ch * in_m;
+        scalar_t* d0 = dst + ch * m;
+        for (int64_t v = 0; v < m; ++v) d0[v] = lin[v] >= 0 ? s0[lin[v]] : scalar_t(0);
+      }
+    });
+    return out;
+  }
   std::vector<int64_t> out_shape(field.sizes().begin() + 1, field.sizes().end());
   at::Tensor lin = torch::zeros(out_shape, field.options().dtype(torch::kLong));
   at::Tensor valid = torch::ones(out_shape, field.options().dtype(torch::kBool));
@@ -162,6 +281,54 @@ Box warp_box_raster(const Box& b, const std::vector<int64_t>& in_shape, const at
         std::min<int64_t>(in_shape[a], static_cast<int64_t>(std::ceil(b.hi[j] - 0.5)));
     if (hi <= lo) return out;
     idx.emplace_back(torch::indexing::Slice(lo, hi));
+  }
+  if (field.device().is_cpu() && field.scalar_type() == torch::kDouble && dims <= 3) {
+    // The box indicator is separable, and (bi/tri)linear interpolation with
+    // zeros outside is the product of the 1-D linear interpolations, so the
+    // warped indicator is prod_a L_a(q_a): no volume to rasterise and sample.
+    std::array<int64_t, 3> blo{}, bhi{};
+    for (int a = 0; a < dims; ++a) {
+      const auto& sl = idx[a + 1].slice();
+      blo[a] = sl.start();
+      bhi[a] = sl.stop();
+    }
+    at::Tensor fc = field.contiguous();
+    const double* f = fc.data_ptr<double>();
+    std::vector<int64_t> out_shape(fc.sizes().begin() + 1, fc.sizes().end());
+    const int64_t m = fc[0].numel();
+    std::array<int64_t, 3> mn{}, mx{}, pos{};
+    mn.fill(std::numeric_limits<int64_t>::max());
+    mx.fill(-1);
+    bool any = false;
+    for (int64_t v = 0; v < m; ++v) {
+      float w = 1.0f;
+      for (int a = 0; a < dims && w > 0.0f; ++a) {
+        const double q = f[a * m + v];
+        const double i0 = std::floor(q);
+        const float t = static_cast<float>(q - i0);
+        const int64_t i = static_cast<int64_t>(i0);
+        const float v0 = (i >= blo[a] && i < bhi[a]) ? 1.0f : 0.0f;
+        const float v1 = (i + 1 >= blo[a] && i + 1 < bhi[a]) ? 1.0f : 0.0f;
+        w *= (1.0f - t) * v0 + t * v1;
+      }
+      if (!(w >= 0.5f)) continue;
+      any = true;
+      int64_t rem = v;
+      for (int a = dims - 1; a >= 0; --a) {
+        pos[a] = rem % out_shape[a];
+        rem /= out_shape[a];
+        mn[a] = std::min(mn[a], pos[a]);
+        mx[a] = std::max(mx[a], pos[a]);
+      }
+    }
+    if (!any) return out;
+    out.dims = b.dims;
+    for (int a = 0; a < dims; ++a) {
+      const int j = image_axis(dims, a);
+      out.lo[j] = static_cast<double>(mn[a]);
+      out.hi[j] = static_cast<double>(mx[a] + 1);
+    }
+    return out;
   }
   ind.index_put_(idx, 1.0f);
   at::Tensor moved = sample_linear(ind, field, Padding::Zeros)[0] >= 0.5f;

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "medcnn/data/sample.h"
+#include "medcnn/transforms/transform.h"
 
 namespace medcnn::spatial_ops {
 
@@ -36,6 +37,10 @@ enum class Padding { Zeros, Border, Reflection };
 // "zeros" | "border" | "reflection" -> Padding; ConfigError "<transform>.<key>" otherwise.
 Padding parse_padding(const std::string& value, const std::string& transform,
                       const std::string& key);
+
+// The "mode" parameter of a resampling transform: true for "nearest", false
+// for "bilinear" (also "linear", "trilinear", the default); ConfigError otherwise.
+bool parse_nearest_mode(const Params& p, const std::string& transform);
 
 // A (dims+1) x (dims+1) row-major homogeneous matrix in tensor axis order.
 using Matrix = std::vector<double>;
