@@ -8,6 +8,7 @@
 // gradients as on the CPU (float32, within 1e-4).
 #include <torch/torch.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -21,12 +22,15 @@
 
 using namespace medcnn;
 
-// This program links the core, the transforms and the loader but not the
-// readers (ITK, OpenCV: absent on the GPU machine); data/dataset.cpp refers
-// to read_image, which the smoke data set never calls.
+#ifndef MEDCNN_WITH_IO
+// On the GPU machine this program links the core, the transforms and the
+// loader but not the readers (ITK, OpenCV: absent there); data/dataset.cpp
+// refers to read_image, which the smoke data set never calls. (The CTest
+// build links the whole library and defines MEDCNN_WITH_IO.)
 Image medcnn::read_image(const std::string& path) {
   throw IoError(path, "no image readers in the CUDA smoke program");
 }
+#endif
 
 namespace {
 
@@ -59,8 +63,12 @@ int main() {
   set_threads(0);
   std::cout << "torch " << TORCH_VERSION << ", cuda available " << torch::cuda::is_available()
             << ", devices " << static_cast<int>(torch::cuda::device_count()) << "\n";
-  c10::Device dev = parse_device("cuda");
-  check(dev.is_cuda(), "parse_device(\"cuda\") gives a CUDA device");
+  // MEDCNN_SMOKE_DEVICE=cpu runs the same checks CPU against CPU (to try the
+  // program on a machine without a GPU).
+  const char* want = std::getenv("MEDCNN_SMOKE_DEVICE");
+  const std::string name = want ? want : "cuda";
+  c10::Device dev = parse_device(name);
+  check(dev.is_cuda() || name == "cpu", "parse_device(\"" + name + "\") gives that device");
   bool refused = false;
   try {
     parse_device("cuda:99");
@@ -83,10 +91,50 @@ int main() {
   Rng r1(11), r2(11);
   t.apply(cpu, r1);
   t.apply(gpu, r2);
-  check(gpu.image.data.is_cuda(), "transforms keep the image on the GPU");
+  check(gpu.image.data.device().type() == dev.type(), "transforms keep the image on the device");
   check(torch::allclose(cpu.image.data, gpu.image.data.cpu(), 1e-4, 1e-5),
         "transformed image equals the CPU result");
   check(torch::equal(cpu.mask->data, gpu.mask->data.cpu()), "transformed mask equals the CPU result");
+
+  // Deterministic preprocessing gives the CPU's result on the GPU; every
+  // random augmentation of the nnU-Net-like chain runs there, stays there and
+  // keeps the mask's label set.
+  Compose pre = make_transforms(nlohmann::json::parse(R"([
+      {"name": "ScaleIntensityRangePercentiles", "lower": 1, "upper": 99, "b_min": 0, "b_max": 1},
+      {"name": "GaussianSmooth", "sigma": 1.5},
+      {"name": "Spacing", "pixdim": [0.8, 1.25]},
+      {"name": "ResizeWithPadOrCrop", "spatial_size": [40, 40]}])"));
+  Sample pre_cpu = ds.get(5), pre_gpu = ds.get(5);
+  pre_gpu.image.data = pre_gpu.image.data.to(dev);
+  pre_gpu.mask->data = pre_gpu.mask->data.to(dev);
+  Rng q1(3), q2(3);
+  pre.apply(pre_cpu, q1);
+  pre.apply(pre_gpu, q2);
+  check(pre_gpu.image.data.device().type() == dev.type(), "preprocessing keeps the image on the device");
+  check(torch::allclose(pre_cpu.image.data, pre_gpu.image.data.cpu(), 1e-4, 1e-4),
+        "preprocessed image equals the CPU result");
+  check(torch::equal(pre_cpu.mask->data, pre_gpu.mask->data.cpu()), "preprocessed mask equals the CPU result");
+  Compose aug = make_transforms(nlohmann::json::parse(R"([
+      {"name": "RandAffine", "prob": 1.0, "rotate_range": 0.5, "scale_range": [0.8, 1.2]},
+      {"name": "RandElastic", "prob": 1.0, "sigma_range": [5, 6], "magnitude_range": [5, 10]},
+      {"name": "RandGaussianNoise", "prob": 1.0, "std": 0.1},
+      {"name": "RandGaussianSmooth", "prob": 1.0},
+      {"name": "RandScaleIntensity", "prob": 1.0, "factors": 0.2},
+      {"name": "RandContrast", "prob": 1.0},
+      {"name": "RandSimulateLowResolution", "prob": 1.0},
+      {"name": "RandAdjustContrast", "prob": 1.0},
+      {"name": "RandFlip", "prob": 1.0, "spatial_axis": [0]}])"));
+  Sample ag = ds.get(6);
+  ag.image.data = ag.image.data.to(dev);
+  ag.mask->data = ag.mask->data.to(dev);
+  Rng q3(4);
+  aug.apply(ag, q3);
+  check(ag.image.data.device().type() == dev.type() && ag.mask->data.device().type() == dev.type(),
+        "augmentation chain stays on the device");
+  check(torch::isfinite(ag.image.data).all().item<bool>(), "augmented image is finite");
+  auto labels_after = std::get<0>(at::_unique(ag.mask->data.cpu().to(torch::kLong)));
+  check(labels_after.max().item<int64_t>() <= 1 && labels_after.min().item<int64_t>() >= 0,
+        "augmented mask keeps its label set");
 
   // Loader batches train a small CNN on the GPU as on the CPU.
   LoaderOptions lo;

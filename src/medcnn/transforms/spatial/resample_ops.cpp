@@ -273,6 +273,9 @@ Box warp_box_raster(const Box& b, const std::vector<int64_t>& in_shape, const at
   full.insert(full.end(), in_shape.begin(), in_shape.end());
   at::Tensor ind = torch::zeros(full, field.options().dtype(torch::kFloat));
   std::vector<at::indexing::TensorIndex> idx{0};
+  // The pixel range of the box per tensor axis (kept as plain integers: a
+  // Slice's start()/stop() are SymInts in libtorch 2.x).
+  std::array<int64_t, 3> blo{}, bhi{};
   for (int a = 0; a < dims; ++a) {
     const int j = image_axis(dims, a);
     // pixels whose centre (i + 0.5 in Box units) lies in [lo, hi)
@@ -280,18 +283,14 @@ Box warp_box_raster(const Box& b, const std::vector<int64_t>& in_shape, const at
     const int64_t hi =
         std::min<int64_t>(in_shape[a], static_cast<int64_t>(std::ceil(b.hi[j] - 0.5)));
     if (hi <= lo) return out;
+    blo[a] = lo;
+    bhi[a] = hi;
     idx.emplace_back(torch::indexing::Slice(lo, hi));
   }
   if (field.device().is_cpu() && field.scalar_type() == torch::kDouble && dims <= 3) {
     // The box indicator is separable, and (bi/tri)linear interpolation with
     // zeros outside is the product of the 1-D linear interpolations, so the
     // warped indicator is prod_a L_a(q_a): no volume to rasterise and sample.
-    std::array<int64_t, 3> blo{}, bhi{};
-    for (int a = 0; a < dims; ++a) {
-      const auto& sl = idx[a + 1].slice();
-      blo[a] = sl.start();
-      bhi[a] = sl.stop();
-    }
     at::Tensor fc = field.contiguous();
     const double* f = fc.data_ptr<double>();
     std::vector<int64_t> out_shape(fc.sizes().begin() + 1, fc.sizes().end());
