@@ -12,18 +12,9 @@
 #include "transform_checks.h"
 
 using namespace medcnn;
+using medcnn::test::read_raw_float;
 
 namespace {
-
-at::Tensor read_raw_float(const std::string& path, const std::vector<int64_t>& shape) {
-  int64_t n = 1;
-  for (int64_t s : shape) n *= s;
-  std::vector<float> buf(n);
-  std::ifstream f(path, std::ios::binary);
-  f.read(reinterpret_cast<char*>(buf.data()), n * 4);
-  EXPECT_TRUE(f.good()) << path;
-  return torch::from_blob(buf.data(), shape, torch::kFloat).clone();
-}
 
 // A 3-D sample with an oblique-free but permuted, flipped direction.
 Sample permuted_sample() {

@@ -3,12 +3,28 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <fstream>
 #include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
 
 #include "medcnn/core/box.h"
 #include "medcnn/data/sample.h"
 
 namespace medcnn::test {
+
+// A float32 tensor of `shape` from a raw little-endian file (oracle output).
+inline at::Tensor read_raw_float(const std::string& path, const std::vector<int64_t>& shape) {
+  int64_t n = 1;
+  for (int64_t s : shape) n *= s;
+  std::vector<float> buf(n);
+  std::ifstream f(path, std::ios::binary);
+  f.read(reinterpret_cast<char*>(buf.data()), n * 4);
+  EXPECT_TRUE(f.good()) << path;
+  return torch::from_blob(buf.data(), shape, torch::kFloat).clone();
+}
 
 // The set of label values in a tensor.
 inline std::set<int64_t> labels_of(const at::Tensor& t) {
