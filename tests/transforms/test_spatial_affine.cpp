@@ -148,12 +148,7 @@ TEST(RandAffine, BoxFollowsTheObject) {
   Sample v = test::object_sample({24, 28, 32}, {8, 9, 10}, {16, 19, 22});
   Rng rng(3);
   aff3.apply(v, rng);
-  Box m = test::mask_bbox(v.mask->data);
-  ASSERT_EQ(v.boxes.size(), 1u);
-  for (int j = 0; j < 3; ++j) {
-    EXPECT_NEAR(v.boxes[0].lo[j], m.lo[j], 2.0) << "axis " << j;
-    EXPECT_NEAR(v.boxes[0].hi[j], m.hi[j], 2.0) << "axis " << j;
-  }
+  test::expect_box_follows_mask(v, 2.0);
 }
 
 TEST(RandAffine, BoxesPushedOutOfTheImageAreDropped) {

@@ -82,12 +82,7 @@ TEST(RandElastic, BoxFollowsTheObject) {
   Sample v = test::object_sample({20, 24, 28}, {6, 7, 8}, {14, 16, 20});
   Rng rng(2);
   e3.apply(v, rng);
-  Box m = test::mask_bbox(v.mask->data);
-  ASSERT_EQ(v.boxes.size(), 1u);
-  for (int j = 0; j < 3; ++j) {
-    EXPECT_NEAR(v.boxes[0].lo[j], m.lo[j], 1.5) << "axis " << j;
-    EXPECT_NEAR(v.boxes[0].hi[j], m.hi[j], 1.5) << "axis " << j;
-  }
+  test::expect_box_follows_mask(v, 1.5);
 }
 
 TEST(RandElastic, NearestKeepsTheLabelSetAndImageFollowsMask) {

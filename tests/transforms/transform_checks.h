@@ -86,4 +86,15 @@ inline std::array<double, 3> box_point_physical(const Geometry& g, const std::ar
   return g.index_to_physical({p[0] - 0.5, p[1] - 0.5, p[2] - 0.5});
 }
 
+// The sample's single box equals the bounding box of its (moved) mask
+// within `tol` pixels on every axis.
+inline void expect_box_follows_mask(const Sample& s, double tol, const std::string& what = "") {
+  Box m = mask_bbox(s.mask->data);
+  ASSERT_EQ(s.boxes.size(), 1u) << what;
+  for (int j = 0; j < s.image.dims(); ++j) {
+    EXPECT_NEAR(s.boxes[0].lo[j], m.lo[j], tol) << what << " axis " << j;
+    EXPECT_NEAR(s.boxes[0].hi[j], m.hi[j], tol) << what << " axis " << j;
+  }
+}
+
 }  // namespace medcnn::test
