@@ -1,0 +1,24 @@
+#include "medcnn/nn/blocks/block.h"
+
+namespace medcnn {
+
+Chain& Chain::add(torch::nn::AnyModule m) { return add(std::to_string(items_.size()), std::move(m)); }
+
+Chain& Chain::add(const std::string& name, torch::nn::AnyModule m) {
+  register_module(name, m.ptr());
+  items_.push_back(std::move(m));
+  return *this;
+}
+
+at::Tensor Chain::forward(at::Tensor x) {
+  for (auto& m : items_) x = m.forward(x);
+  return x;
+}
+
+torch::nn::AnyModule register_any(torch::nn::Module& parent, const std::string& name,
+                                  torch::nn::AnyModule m) {
+  parent.register_module(name, m.ptr());
+  return m;
+}
+
+}  // namespace medcnn

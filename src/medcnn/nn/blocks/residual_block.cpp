@@ -1,0 +1,30 @@
+#include "medcnn/nn/blocks/residual_block.h"
+
+#include "medcnn/nn/blocks/activation.h"
+#include "medcnn/nn/blocks/layers.h"
+
+namespace medcnn {
+
+ResidualBlock::ResidualBlock(int64_t dims, int64_t in, int64_t out, int64_t stride,
+                             const std::string& act) {
+  conv1_ = register_any(*this, "conv1", conv_nd(dims, in, out, 3, stride, 1, 1, 1, false));
+  bn1_ = register_any(*this, "bn1", batch_norm_nd(dims, out));
+  conv2_ = register_any(*this, "conv2", conv_nd(dims, out, out, 3, 1, 1, 1, 1, false));
+  bn2_ = register_any(*this, "bn2", batch_norm_nd(dims, out));
+  act_ = register_any(*this, "act", make_activation(act));
+  if (stride != 1 || in != out) {
+    downsample_ = std::make_shared<Chain>();
+    downsample_->add(conv_nd(dims, in, out, 1, stride, 0, 1, 1, false));
+    downsample_->add(batch_norm_nd(dims, out));
+    register_module("downsample", downsample_);
+  }
+}
+
+at::Tensor ResidualBlock::forward(at::Tensor x) {
+  at::Tensor identity = downsample_ ? downsample_->forward(x) : x;
+  at::Tensor y = act_.forward(bn1_.forward(conv1_.forward(x)));
+  y = bn2_.forward(conv2_.forward(y));
+  return act_.forward(y + identity);
+}
+
+}  // namespace medcnn
