@@ -7,11 +7,13 @@
 //
 // Sources (each in its own file under data/):
 //   FolderDataset     root/<class name>/<images>, classes sorted by name
-//   CsvDataset        manifest with columns image[,label][,mask][,boxes];
+//   CsvDataset        manifest with columns image[,label][,mask][,boxes]
+//                     (or columns / a path pattern named by CsvOptions);
 //                     relative paths resolve against the CSV's folder
 //   DecathlonDataset  Medical Segmentation Decathlon / nnU-Net dataset.json
 //   NpzDataset        MedMNIST .npz, split "train" | "val" | "test"
 //   VocDataset        Pascal VOC folder (JPEGImages, Annotations, ImageSets/Main)
+//   EcgBeatDataset    beats of WFDB ECG records (ecg_beat_dataset.h)
 //   Subset            a view of some indices of another dataset
 #pragma once
 #include <cstdint>

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "medcnn/data/dataset.h"
 
 namespace medcnn {
@@ -38,14 +40,54 @@ class FolderDataset : public Dataset {
 // one is a DataError naming the CSV, the line and the path.
 // class_names(): the label names, or the box class names when the labels
 // are not names.
+//
+// CsvOptions adapt a manifest that was not written for medcnn (e.g. a
+// metadata.csv shipped with a public data set) without rewriting it:
+//   image_column, label_column, mask_column, boxes_column, id_column:
+//     which header names play those roles (case-insensitive; defaults image,
+//     label, mask, boxes, id). The used columns do not go to meta.
+//   image_pattern: the image path built from the row instead of read from
+//     image_column: "{col}" is replaced by the row's value of column col
+//     (an empty value is a DataError), '*' and '?' in the file name part
+//     are wildcards resolved by listing the folder, e.g.
+//     "images/{patientid}.*"; exactly one file must match (none or several:
+//     DataError naming the CSV line, the pattern and the matches).
+//   encoding: "auto" (default: UTF-8 when the bytes are valid UTF-8, else
+//     Latin-1), "utf-8" (invalid bytes are a FormatError naming the line),
+//     "latin-1" (every byte one character). Text is converted to UTF-8.
+//   positive: label values (one or several) that form the positive class:
+//     a two-class set with class_names() = {negative, positive_name}, i.e.
+//     index 0 = `negative` (default "other"), index 1 = `positive_name`
+//     (default: the positive value itself when there is one, else
+//     "positive"). Other non-empty values go to class 0; empty cells stay
+//     unlabelled.
+//   unlabelled: "keep" (label -1, e.g. for predict) or "drop" (the rows
+//     are left out; their files are not checked). Default: "drop" when
+//     `positive` is given (a two-class training set), "keep" otherwise.
+struct CsvOptions {
+  std::string image_column = "image", label_column = "label", mask_column = "mask",
+              boxes_column = "boxes", id_column = "id";
+  std::string image_pattern;
+  std::string encoding = "auto";
+  std::vector<std::string> positive;
+  std::string positive_name, negative = "other";
+  std::string unlabelled;  // "" = default (see above), "keep", "drop"
+
+  // Reads the keys above from a table (positive: a string or an array of
+  // strings); any other key is a ConfigError naming `where`.<key> and
+  // listing the allowed keys.
+  static CsvOptions from_json(const nlohmann::json& options, const std::string& where);
+};
+
 class CsvDataset : public Dataset {
  public:
-  explicit CsvDataset(const std::string& csv_path);
+  explicit CsvDataset(const std::string& csv_path, const CsvOptions& options = {});
   size_t size() const override { return rows_.size(); }
   Sample get(size_t index) const override;
   std::vector<int64_t> labels() const override;
   std::vector<std::string> class_names() const override { return classes_; }
   std::string describe() const override;
+  size_t dropped_unlabelled() const { return dropped_; }
 
  private:
   struct Row {
@@ -59,6 +101,7 @@ class CsvDataset : public Dataset {
   std::vector<Row> rows_;
   std::vector<std::string> classes_;      // label names (if labels are names)
   std::vector<std::string> box_classes_;  // box class names, sorted
+  size_t dropped_ = 0;                    // unlabelled rows left out
 };
 
 // dataset.json of the Medical Segmentation Decathlon / nnU-Net v1:
@@ -118,8 +161,16 @@ class VocDataset : public Dataset {
 };
 
 // Opens whatever `spec` is: a .csv, a dataset.json, an .npz (split from
-// `split`, default train), a VOC root (has Annotations/), or a class folder.
+// `split`, default train), a VOC root (has Annotations/), a WFDB record
+// header (.hea) or a folder holding .hea files (EcgBeatDataset over all of
+// them, sorted by name), or a class folder.
+// `options` (a table, e.g. the source keys of a config's [data]) go to the
+// source: CsvOptions keys for a .csv, EcgBeatOptions keys for WFDB records;
+// other sources take none. A key the chosen source does not know is a
+// ConfigError naming "data.<key>" and listing the allowed keys.
 DatasetPtr open_dataset(const std::string& spec, const std::string& split = "");
+DatasetPtr open_dataset(const std::string& spec, const std::string& split,
+                        const nlohmann::json& options);
 
 // Reads a mask / label map for pairing with an image: integer pixel types
 // are kept; a float file holding whole numbers becomes int64; several
