@@ -73,17 +73,26 @@ TEST(Cli, PhantomIsDeterministicFromTheSeed) {
   EXPECT_EQ(facts["channels"], 1);
 }
 
-TEST(Cli, DemoRunsEndToEnd) {
+TEST(Cli, DemoTrainsAndEvaluatesAClassifier) {
   TempDir out;
-  CommandResult r = run_medcnn({"--threads", "2", "demo", "--out", out.path(), "-n", "24", "--volumes", "2"});
+  CommandResult r = run_medcnn({"--threads", "2", "demo", "--out", out.path(), "-n", "40", "--epochs",
+                                "2", "--volumes", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::ifstream f(out.file("demo-summary.json"));
   json s = json::parse(f);
-  EXPECT_EQ(s["dataset_2d"]["cases"], 24);
+  EXPECT_EQ(s["dataset_2d"]["cases"], 40);
   EXPECT_EQ(s["lesions"]["boxes_without_their_lesion"], 0);
-  EXPECT_GT(s["loader"]["samples"].get<int>(), 0);
-  int train = s["split"]["train"]["cases"], val = s["split"]["val"]["cases"], test = s["split"]["test"]["cases"];
-  EXPECT_EQ(train + val + test, 24);
+  EXPECT_TRUE(s["training"]["validation"].contains("auc"));
+  EXPECT_EQ(s["test"]["cases"], 20);
+  EXPECT_TRUE(fs::exists(out.file("report.html")));
+  EXPECT_TRUE(fs::exists(out.file("model/best.pt")));
+  // The test metrics are scikit-learn's on the written predictions.
+  json sk = run_oracle("predictions_sklearn.py", {out.file("test_predictions.csv")});
+  ASSERT_FALSE(sk.is_null());
+  EXPECT_EQ(sk["n"], 20);
+  if (s["test"]["metrics"]["auc"].is_number())
+    EXPECT_NEAR(s["test"]["metrics"]["auc"].get<double>(), sk["auc"].get<double>(), 1e-6);
+  EXPECT_NEAR(s["test"]["metrics"]["accuracy"].get<double>(), sk["accuracy"].get<double>(), 1e-9);
   EXPECT_EQ(s["dataset_3d"]["cases"], 2);
 }
 

@@ -68,21 +68,6 @@ namespace {
 std::string where(const std::string& t, const std::string& k) { return t + "." + k; }
 }  // namespace
 
-void check_keys(const Params& p, const std::string& transform,
-                const std::vector<std::string>& allowed) {
-  if (p.is_null()) return;
-  if (!p.is_object()) throw ConfigError(transform, "parameters must be a table");
-  for (const auto& [key, value] : p.items()) {
-    if (key == "name") continue;
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      throw ConfigError(where(transform, key),
-                        "unknown parameter (allowed: " + (list.empty() ? "none" : list) + ")");
-    }
-  }
-}
-
 double param_double(const Params& p, const std::string& t, const std::string& k, double def) {
   if (p.is_null() || !p.contains(k)) return def;
   if (!p[k].is_number()) throw ConfigError(where(t, k), "expected a number");

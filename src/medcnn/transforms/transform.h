@@ -16,6 +16,8 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include "medcnn/core/params.h"
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -92,6 +94,5 @@ std::vector<int64_t> param_ints(const Params& p, const std::string& transform, c
 // The "prob" of a random transform, checked to lie in [0, 1].
 double param_prob(const Params& p, const std::string& transform, double def);
 // Throws ConfigError if p has a key outside `allowed` ("name" is always allowed).
-void check_keys(const Params& p, const std::string& transform, const std::vector<std::string>& allowed);
 
 }  // namespace medcnn

@@ -1,0 +1,68 @@
+// `medcnn predict --model RUN --data SOURCE --out predictions.csv`: per-class
+// probabilities, one row per case, from a trained model or fold ensemble.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "medcnn/command.h"
+#include "medcnn/model_data.h"
+#include "medcnn/core/error.h"
+#include "medcnn/infer/predictions_csv.h"
+#include "medcnn/infer/predictor.h"
+#include "medcnn/train/experiment.h"
+
+namespace medcnn::cli {
+
+// Shared by predict and evaluate: options selecting a model and data.
+void add_model_data_options(CLI::App* cmd, ModelDataArgs& a) {
+  cmd->add_option("--model", a.model, "run folder (best.pt or ensemble.json) or a checkpoint");
+  cmd->add_option("--data", a.data, "data set: CSV, dataset.json, .npz, class folder, ...");
+  cmd->add_option("--split", a.splits, "split(s) of the data set (e.g. val; train,val)")
+      ->delimiter(',');
+  cmd->add_option("--batch-size", a.batch_size, "cases per batch")->check(CLI::PositiveNumber);
+  cmd->add_flag("--no-optimize", a.no_optimize, "run the eager network (no traced, frozen model)");
+}
+
+Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
+                      std::vector<std::string>& classes, DecisionRule& rule) {
+  if (a.model.empty()) throw ConfigError("--model", "a model is needed");
+  if (a.data.empty()) throw ConfigError("--data", "a data set is needed");
+  nlohmann::json meta;
+  auto models = load_models(a.model, g.device, &meta);
+  classes = meta.value("classes", std::vector<std::string>{});
+  rule = rule_from_meta(meta);
+  DatasetPtr ds = open_data(a.data, a.splits);
+  auto ds_classes = ds->class_names();
+  if (!ds_classes.empty() && ds_classes != classes)
+    throw DataError(a.data, "its classes differ from the model's");
+  PredictorOptions po;
+  po.batch_size = a.batch_size;
+  po.optimize = !a.no_optimize;
+  po.device = g.device;
+  return predict_probabilities(models, make_transforms(meta.value("preprocess", nlohmann::json::array())), ds, po);
+}
+
+namespace {
+struct PredictArgs {
+  ModelDataArgs md;
+  std::string out = "predictions.csv";
+};
+
+void setup(CLI::App& app, GlobalOptions& globals) {
+  auto args = std::make_shared<PredictArgs>();
+  auto* cmd = app.add_subcommand(
+      "predict", "Predict class probabilities with a trained model (or fold ensemble):\n"
+                 "a CSV with id, label, predicted and p_<class> per case");
+  add_model_data_options(cmd, args->md);
+  cmd->add_option("--out", args->out, "predictions CSV (default predictions.csv)");
+  cmd->callback([args, &globals] {
+    std::vector<std::string> classes;
+    DecisionRule rule;
+    Predictions p = run_model(args->md, globals, classes, rule);
+    write_predictions_csv(args->out, p, classes, decide(p, rule));
+    std::cout << p.ids.size() << " predictions written to " << args->out << "\n";
+  });
+}
+}  // namespace
+}  // namespace medcnn::cli
+
+MEDCNN_COMMAND(predict, medcnn::cli::setup);

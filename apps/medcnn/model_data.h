@@ -1,0 +1,28 @@
+// Options shared by `predict` and `evaluate`: a trained model and a data set.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include "medcnn/command.h"
+#include "medcnn/infer/predictor.h"
+#include "medcnn/metrics/operating_point.h"
+
+namespace medcnn::cli {
+
+struct ModelDataArgs {
+  std::string model, data;
+  std::vector<std::string> splits;
+  int64_t batch_size = 32;
+  bool no_optimize = false;
+};
+
+void add_model_data_options(CLI::App* cmd, ModelDataArgs& a);
+
+// Runs the model (or fold ensemble) on the data; gives its class names and
+// the decision rule stored with it.
+Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
+                      std::vector<std::string>& classes, DecisionRule& rule);
+
+}  // namespace medcnn::cli

@@ -1,0 +1,91 @@
+#include "medcnn/infer/predictions_csv.h"
+
+#include <filesystem>
+#include <sstream>
+
+#include "medcnn/core/error.h"
+#include "medcnn/io/csv.h"
+#include "medcnn/io/files.h"
+
+namespace medcnn {
+
+std::vector<int64_t> decide(const Predictions& predictions, const DecisionRule& rule) {
+  return predict(rule, predictions.probabilities);
+}
+
+DecisionRule rule_from_meta(const nlohmann::json& meta) {
+  const std::string name = meta.value("threshold_rule", "argmax");
+  if (name == "argmax" || !meta.contains("threshold")) return DecisionRule::argmax();
+  DecisionRule r;
+  r.name = name;
+  r.threshold = meta["threshold"].get<double>();
+  return r;
+}
+
+void write_predictions_csv(const std::string& path, const Predictions& pr,
+                           const std::vector<std::string>& classes,
+                           const std::vector<int64_t>& decided) {
+  std::ostringstream s;
+  s << "id,label,predicted";
+  for (const auto& c : classes) s << "," << csv_quote("p_" + c);
+  s << "\n";
+  s.precision(6);
+  for (size_t i = 0; i < pr.ids.size(); ++i) {
+    const int64_t y = pr.labels[i];
+    s << csv_quote(pr.ids[i]) << "," << (y >= 0 && y < (int64_t)classes.size() ? csv_quote(classes[y]) : "")
+      << "," << csv_quote(classes.at(decided[i]));
+    for (double p : pr.probabilities[i]) s << "," << p;
+    s << "\n";
+  }
+  write_file_atomically(path, s.str());
+}
+
+Predictions read_predictions_csv(const std::string& path, std::vector<std::string>* class_names) {
+  if (!std::filesystem::is_regular_file(path))
+    throw IoError(path, "predictions file not found");
+  auto records = parse_csv(path, read_file(path));
+  if (records.empty()) throw FormatError(path, "empty predictions file");
+  const auto& header = records[0].fields;
+  if (header.size() < 5 || header[0] != "id" || header[1] != "label" || header[2] != "predicted")
+    throw FormatError(path, "line 1: expected the columns id,label,predicted,p_<class>,... "
+                            "(two classes at least)");
+  std::vector<std::string> classes;
+  for (size_t c = 3; c < header.size(); ++c) {
+    if (header[c].rfind("p_", 0) != 0)
+      throw FormatError(path, "line 1: column '" + header[c] + "' should be p_<class>");
+    classes.push_back(header[c].substr(2));
+  }
+  Predictions out;
+  for (size_t r = 1; r < records.size(); ++r) {
+    const auto& cells = records[r].fields;
+    const std::string where = path + ": line " + std::to_string(records[r].line);
+    if (cells.size() != header.size())
+      throw FormatError(where, "expected " + std::to_string(header.size()) + " columns, found " +
+                                   std::to_string(cells.size()));
+    int64_t label = -1;
+    if (!cells[1].empty()) {
+      auto it = std::find(classes.begin(), classes.end(), cells[1]);
+      if (it == classes.end()) throw FormatError(where, "label '" + cells[1] + "' is not a class");
+      label = it - classes.begin();
+    }
+    std::vector<double> p;
+    for (size_t c = 3; c < cells.size(); ++c) {
+      try {
+        size_t used = 0;
+        double v = std::stod(cells[c], &used);
+        if (used != cells[c].size() || !std::isfinite(v)) throw std::invalid_argument("");
+        p.push_back(v);
+      } catch (const std::exception&) {
+        throw FormatError(where, "probability '" + cells[c] + "' is not a finite number");
+      }
+    }
+    out.ids.push_back(cells[0]);
+    out.labels.push_back(label);
+    out.probabilities.push_back(std::move(p));
+  }
+  if (out.ids.empty()) throw FormatError(path, "no prediction rows");
+  if (class_names) *class_names = classes;
+  return out;
+}
+
+}  // namespace medcnn

@@ -1,0 +1,469 @@
+#include "medcnn/train/experiment.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "medcnn/core/error.h"
+#include "medcnn/core/params.h"
+#include "medcnn/core/runtime.h"
+#include "medcnn/data/concat_dataset.h"
+#include "medcnn/data/loader.h"
+#include "medcnn/data/sampler.h"
+#include "medcnn/data/sources.h"
+#include "medcnn/data/split.h"
+#include "medcnn/infer/predictions_csv.h"
+#include "medcnn/infer/predictor.h"
+#include "medcnn/io/files.h"
+#include "medcnn/metrics/operating_point.h"
+#include "medcnn/tasks/classification.h"
+#include "medcnn/train/checkpoint.h"
+#include "medcnn/train/trainer.h"
+#include "medcnn/train/transfer.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace medcnn {
+namespace {
+
+json defaults() {
+  return json::parse(R"({
+    "task": "classification",
+    "seed": 0,
+    "data": {"splits": [], "val_fraction": 0.15, "val_source": "", "val_splits": []},
+    "network": {"name": "resnet18"},
+    "loss": {"name": "cross_entropy"},
+    "optimizer": {"name": "adamw", "lr": 0.001},
+    "schedule": {"name": "cosine", "warmup_epochs": 1},
+    "train": {"epochs": 20, "batch_size": 32, "workers": 2, "cache": true, "sampler": "none",
+              "monitor": "", "patience": 0, "min_delta": 0.0, "precision": "auto",
+              "grad_clip": 0.0, "init_from": "", "skip_head": true, "freeze": [],
+              "unfreeze": []},
+    "preprocess": [],
+    "augment": [],
+    "evaluate": {"threshold": "youden", "bootstrap": 1000,
+                 "metrics": ["auc", "accuracy", "sensitivity", "specificity",
+                             "balanced_accuracy", "f1"]},
+    "cv": {"folds": 0, "seeds": [0], "inner_val_fraction": 0.15}
+  })");
+}
+
+// Deep merge of user values over defaults; unknown keys of known tables are
+// a ConfigError (the user table itself is checked by name).
+void merge(json& base, const json& user, const std::string& where) {
+  for (const auto& [k, v] : user.items()) {
+    const std::string key = where.empty() ? k : where + "." + k;
+    if (!base.contains(k)) {
+      if (where == "network" || where == "data") {  // open tables
+        base[k] = v;
+        continue;
+      }
+      std::string known;
+      for (const auto& [bk, bv] : base.items()) known += (known.empty() ? "" : ", ") + bk;
+      throw ConfigError(key, "unknown key (known: " + known + ")");
+    }
+    if (base[k].is_object() && v.is_object() && k != "loss" && k != "optimizer" && k != "schedule")
+      merge(base[k], v, key);
+    else
+      base[k] = v;
+  }
+}
+
+std::vector<std::string> string_list(const json& j, const std::string& where) {
+  if (j.is_string()) return {j.get<std::string>()};
+  if (!j.is_array()) throw ConfigError(where, "expected a list of strings");
+  std::vector<std::string> out;
+  for (const auto& v : j) {
+    if (!v.is_string()) throw ConfigError(where, "expected a list of strings");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+// The [data] keys that are the data set reader's options (CSV columns, ECG
+// windows, ...): all but the ones the experiment itself uses.
+json reader_options(const json& data) {
+  json o = data;
+  for (const char* k : {"source", "splits", "val_fraction", "val_source", "val_splits"}) o.erase(k);
+  return o;
+}
+
+std::vector<std::string> class_names_of(const Dataset& ds) {
+  auto names = ds.class_names();
+  if (!names.empty()) return names;
+  int64_t k = 0;
+  for (auto l : ds.labels()) k = std::max(k, l + 1);
+  for (int64_t c = 0; c < k; ++c) names.push_back(std::to_string(c));
+  return names;
+}
+
+std::vector<int64_t> counts_of(const std::vector<int64_t>& labels, size_t k) {
+  std::vector<int64_t> c(k, 0);
+  for (auto l : labels)
+    if (l >= 0 && l < (int64_t)k) c[l]++;
+  return c;
+}
+
+std::vector<int64_t> labels_at(const std::vector<int64_t>& labels, const std::vector<size_t>& idx) {
+  std::vector<int64_t> out;
+  for (auto i : idx) out.push_back(labels[i]);
+  return out;
+}
+
+std::vector<size_t> compose_idx(const std::vector<size_t>& outer, const std::vector<size_t>& inner) {
+  std::vector<size_t> out;
+  for (auto i : inner) out.push_back(outer[i]);
+  return out;
+}
+
+// The decision rule of evaluate.threshold (a rule name or a number), chosen
+// on validation predictions.
+DecisionRule rule_from_config(const json& value, const Predictions& val, size_t classes) {
+  if (classes != 2) return DecisionRule::argmax();
+  const std::string spec = value.is_number() ? std::to_string(value.get<double>())
+                                             : value.get<std::string>();
+  try {
+    return choose_decision_rule(spec, val.labels, val.probabilities);
+  } catch (const DataError& e) {
+    spdlog::warn("threshold rule '{}' is undefined on the validation data ({}); using 0.5", spec,
+                 e.what());
+    return DecisionRule::fixed(0.5);
+  }
+}
+
+struct RunSpec {
+  std::string dir;
+  DatasetPtr train, val, heldout;  // heldout only for CV folds
+  uint64_t seed = 0;
+};
+
+struct RunOutcome {
+  json val_metrics, heldout_evaluation;
+  Predictions heldout;
+  DecisionRule rule;
+};
+
+class Experiment {
+ public:
+  Experiment(json config, ExperimentOptions options)
+      : config_(std::move(config)), options_(std::move(options)) {
+    pool_ = open_training_data(config_["data"], options_.config_dir);
+    classes_ = class_names_of(*pool_);
+    labels_ = pool_->labels();
+    for (size_t i = 0; i < labels_.size(); ++i)
+      if (labels_[i] < 0)
+        throw DataError(pool_->describe(), "case " + std::to_string(i) + " has no class label");
+    preprocess_ = config_["preprocess"];
+    train_chain_ = preprocess_;
+    for (const auto& t : config_["augment"]) train_chain_.push_back(t);
+    make_transforms(train_chain_);  // ConfigError early for bad transforms
+    // Data-derived network values.
+    Compose pre = make_transforms(preprocess_);
+    Sample first = pool_->get(0);
+    Rng rng(0);
+    pre.apply(first, rng);
+    auto& net = config_["network"];
+    net["in_channels"] = first.image.data.size(0);
+    net["spatial_dims"] = first.image.data.dim() - 1;
+    net["num_classes"] = (int64_t)classes_.size();
+    config_["classes"] = classes_;
+  }
+
+  const json& config() const { return config_; }
+
+  json run() {
+    fs::create_directories(options_.out_dir);
+    write_file_atomically(options_.out_dir + "/config.json", config_.dump(2) + "\n");
+    const int folds = config_["cv"]["folds"];
+    if (folds >= 2) return run_cv(folds);
+    RunSpec spec;
+    spec.dir = options_.out_dir;
+    spec.seed = config_["seed"];
+    const auto& data = config_["data"];
+    if (!data["val_source"].get<std::string>().empty()) {
+      spec.train = pool_;
+      spec.val = open_data(resolve_path(options_.config_dir, data["val_source"]),
+                           string_list(data["val_splits"], "data.val_splits"), reader_options(data));
+    } else {
+      Split s = train_val_test_split(pool_->size(), data["val_fraction"], 0.0, spec.seed, labels_);
+      spec.train = std::make_shared<Subset>(pool_, s.train);
+      spec.val = std::make_shared<Subset>(pool_, s.val);
+    }
+    RunOutcome r = train_one(spec);
+    json summary{{"val", r.val_metrics}, {"threshold", r.rule.threshold},
+                 {"threshold_rule", r.rule.name}, {"out", options_.out_dir}};
+    write_file_atomically(options_.out_dir + "/ensemble.json",
+                          json{{"members", {"best.pt"}}, {"threshold", r.rule.threshold},
+                               {"threshold_rule", r.rule.name}}.dump(2) + "\n");
+    return summary;
+  }
+
+ private:
+  json run_cv(int folds) {
+    const auto seeds = config_["cv"]["seeds"].get<std::vector<uint64_t>>();
+    const double inner = config_["cv"]["inner_val_fraction"];
+    json runs = json::array();
+    Predictions oof;
+    std::vector<int64_t> oof_decided;
+    json members = json::array();
+    double threshold_sum = 0;
+    std::string rule_name = "argmax";
+    for (uint64_t seed : seeds) {
+      auto fold_list = stratified_kfold(labels_, folds, seed);
+      for (int f = 0; f < folds; ++f) {
+        const auto& fold = fold_list[f];
+        RunSpec spec;
+        spec.seed = seed * 1000 + f;
+        std::string name = (seeds.size() > 1 ? "seed" + std::to_string(seed) + "_" : "") +
+                           "fold" + std::to_string(f + 1);
+        spec.dir = options_.out_dir + "/" + name;
+        auto train_labels = labels_at(labels_, fold.train);
+        Split s = train_val_test_split(fold.train.size(), inner, 0.0, spec.seed, train_labels);
+        spec.train = std::make_shared<Subset>(pool_, compose_idx(fold.train, s.train));
+        spec.val = std::make_shared<Subset>(pool_, compose_idx(fold.train, s.val));
+        spec.heldout = std::make_shared<Subset>(pool_, fold.val);
+        spdlog::info("cross-validation: seed {}, fold {}/{} ({} train, {} val, {} held out)", seed,
+                     f + 1, folds, s.train.size(), s.val.size(), fold.val.size());
+        RunOutcome r = train_one(spec);
+        json metrics = json::object();
+        for (const auto& [k, v] : r.heldout_evaluation["metrics"].items())
+          metrics[k] = v.is_object() ? v["value"] : v;
+        runs.push_back({{"run", name}, {"seed", seed}, {"fold", f + 1}, {"threshold", r.rule.threshold},
+                        {"heldout", metrics}, {"val", r.val_metrics}});
+        members.push_back(name + "/best.pt");
+        threshold_sum += r.rule.threshold;
+        rule_name = r.rule.name;
+        auto decided = decide(r.heldout, r.rule);
+        for (size_t i = 0; i < r.heldout.ids.size(); ++i) {
+          oof.ids.push_back((seeds.size() > 1 ? "seed" + std::to_string(seed) + ":" : "") + r.heldout.ids[i]);
+          oof.labels.push_back(r.heldout.labels[i]);
+          oof.probabilities.push_back(r.heldout.probabilities[i]);
+          oof_decided.push_back(decided[i]);
+        }
+      }
+    }
+    // Mean and sd over runs of every held-out metric.
+    json stats = json::object();
+    for (const auto& [k, v] : runs[0]["heldout"].items()) {
+      std::vector<double> xs;
+      for (const auto& r : runs)
+        if (r["heldout"].contains(k) && r["heldout"][k].is_number()) xs.push_back(r["heldout"][k]);
+      if (xs.empty()) continue;
+      double mean = 0, sd = 0;
+      for (double x : xs) mean += x;
+      mean /= xs.size();
+      for (double x : xs) sd += (x - mean) * (x - mean);
+      sd = xs.size() > 1 ? std::sqrt(sd / (xs.size() - 1)) : 0.0;
+      stats[k] = {{"mean", mean}, {"sd", sd}, {"n", xs.size()}};
+    }
+    json summary{{"folds", folds}, {"seeds", seeds}, {"runs", runs}, {"heldout_mean_sd", stats},
+                 {"classes", classes_}};
+    write_file_atomically(options_.out_dir + "/cv_summary.json", summary.dump(2) + "\n");
+    write_predictions_csv(options_.out_dir + "/oof_predictions.csv", oof, classes_, oof_decided);
+    write_file_atomically(options_.out_dir + "/ensemble.json",
+                          json{{"members", members},
+                               {"threshold", threshold_sum / double(runs.size())},
+                               {"threshold_rule", rule_name}}.dump(2) + "\n");
+    return summary;
+  }
+
+  RunOutcome train_one(const RunSpec& spec) {
+    const auto& t = config_["train"];
+    const auto& ev = config_["evaluate"];
+    fs::create_directories(spec.dir);
+    RunOutcome outcome;
+    const bool finished = options_.resume && fs::exists(spec.dir + "/done.json");
+    torch::manual_seed(spec.seed);
+    NetworkPtr net = make_network(network_spec_from_json(config_["network"]));
+    if (!t["init_from"].get<std::string>().empty()) {
+      auto rep = transfer_weights(*net, resolve_path(options_.config_dir, t["init_from"]),
+                                  t["skip_head"]);
+      spdlog::info("transfer: {} tensors copied, {} kept as new head, {} shape mismatches, {} not "
+                   "in the source", rep.copied.size(), rep.kept_head.size(),
+                   rep.shape_mismatch.size(), rep.not_in_source.size());
+    }
+    auto freeze = string_list(t["freeze"], "train.freeze");
+    if (!freeze.empty()) set_trainable(*net, freeze, false);
+    auto unfreeze = string_list(t["unfreeze"], "train.unfreeze");
+    if (!unfreeze.empty()) set_trainable(*net, unfreeze, true);
+
+    ClassificationOptions co;
+    co.class_names = classes_;
+    co.class_counts = counts_of(spec.train->labels(), classes_.size());
+    co.loss = config_["loss"];
+    co.metrics = string_list(ev["metrics"], "evaluate.metrics");
+    co.bootstrap = 0;
+    co.seed = spec.seed;
+    auto task = std::make_shared<ClassificationTask>(co);
+
+    LoaderOptions lo;
+    lo.batch_size = t["batch_size"];
+    lo.workers = t["workers"];
+    lo.cache = t["cache"];
+    lo.seed = spec.seed;
+    lo.shuffle = true;
+    lo.drop_last = spec.train->size() > (size_t)lo.batch_size;
+    const std::string sampler = t["sampler"];
+    if (sampler == "balanced")
+      lo.sampler = std::make_shared<ClassBalancedSampler>(spec.train->labels(), spec.seed);
+    else if (sampler != "none")
+      throw ConfigError("train.sampler", "expected \"none\" or \"balanced\", got '" + sampler + "'");
+    DataLoader train_loader(spec.train, make_transforms(train_chain_), lo);
+    LoaderOptions vo = lo;
+    vo.shuffle = false;
+    vo.drop_last = false;
+    vo.sampler = nullptr;
+    DataLoader val_loader(spec.val, make_transforms(preprocess_), vo);
+
+    TrainerOptions to;
+    to.epochs = t["epochs"];
+    to.out_dir = spec.dir;
+    to.optimizer = config_["optimizer"];
+    to.schedule = config_["schedule"];
+    to.monitor = t["monitor"];
+    to.patience = t["patience"];
+    to.min_delta = t["min_delta"];
+    to.grad_clip = t["grad_clip"];
+    to.precision = t["precision"];
+    to.device = parse_device(options_.device);
+    to.resume = options_.resume && fs::exists(spec.dir + "/last.pt");
+    to.show_progress = options_.show_progress;
+    to.meta = {{"task", "classification"}, {"classes", classes_}, {"preprocess", preprocess_},
+               {"config", config_}};
+    const std::string best = spec.dir + "/best.pt";
+    if (!finished) {
+      Trainer trainer(net, task, to);
+      trainer.fit(train_loader, &val_loader);
+    } else {
+      spdlog::info("{} finished earlier, reusing it", spec.dir);
+      load_weights(*net, best);
+    }
+
+    // Decision threshold on validation, stored with the best model.
+    PredictorOptions po;
+    po.batch_size = lo.batch_size;
+    po.workers = lo.workers;
+    po.device = options_.device;
+    po.show_progress = false;
+    Compose pre = make_transforms(preprocess_);
+    Predictions val_pred = predict_probabilities({net}, pre, spec.val, po);
+    outcome.rule = rule_from_config(ev["threshold"], val_pred, classes_.size());
+    json meta = read_checkpoint_meta(best);
+    meta["threshold"] = outcome.rule.threshold;
+    meta["threshold_rule"] = outcome.rule.name;
+    save_checkpoint(best, *net, meta);
+    auto score = [&](const Predictions& p, const std::string& prefix) {
+      ClassificationOptions eo = co;
+      eo.rule = outcome.rule;
+      eo.bootstrap = ev["bootstrap"];
+      json e = evaluate_classification(p.labels, p.probabilities, eo);
+      write_predictions_csv(spec.dir + "/" + prefix + "_predictions.csv", p, classes_,
+                            decide(p, outcome.rule));
+      write_file_atomically(spec.dir + "/" + prefix + "_evaluation.json", e.dump(2) + "\n");
+      return e;
+    };
+    json val_eval = score(val_pred, "val");
+    for (const auto& [k, v] : val_eval["metrics"].items())
+      outcome.val_metrics[k] = v.is_object() ? v["value"] : v;
+    if (spec.heldout) {
+      outcome.heldout = predict_probabilities({net}, pre, spec.heldout, po);
+      outcome.heldout_evaluation = score(outcome.heldout, "heldout");
+    }
+    write_file_atomically(spec.dir + "/done.json", json{{"threshold", outcome.rule.threshold}, {"rule", outcome.rule.name}}.dump() + "\n");
+    return outcome;
+  }
+
+  json config_;
+  ExperimentOptions options_;
+  DatasetPtr pool_;
+  std::vector<std::string> classes_;
+  std::vector<int64_t> labels_;
+  json preprocess_, train_chain_;
+};
+
+}  // namespace
+
+nlohmann::json resolve_config(nlohmann::json config, const std::string& config_dir) {
+  json base = defaults();
+  merge(base, config, "");
+  if (base["task"] != "classification")
+    throw ConfigError("task", "'" + base["task"].get<std::string>() +
+                                  "' is not available yet (available: classification)");
+  if (!base["data"].contains("source") || !base["data"]["source"].is_string())
+    throw ConfigError("data.source", "missing: the data set to train on");
+  // Paths become absolute, so the resolved config.json runs from anywhere.
+  auto absolute = [&](json& value) {
+    if (value.is_string() && !value.get<std::string>().empty())
+      value = fs::absolute(resolve_path(config_dir, value.get<std::string>())).lexically_normal().string();
+  };
+  absolute(base["data"]["source"]);
+  absolute(base["data"]["val_source"]);
+  absolute(base["train"]["init_from"]);
+  return base;
+}
+
+nlohmann::json run_experiment(const nlohmann::json& config, const ExperimentOptions& options) {
+  if (options.out_dir.empty()) throw ConfigError("--out", "an output folder is needed");
+  Experiment e(resolve_config(config, options.config_dir), options);
+  return e.run();
+}
+
+DatasetPtr open_data(const std::string& source, const std::vector<std::string>& splits,
+                     const nlohmann::json& options) {
+  if (splits.empty()) return open_dataset(source, "", options);
+  std::vector<DatasetPtr> parts;
+  for (const auto& s : splits) parts.push_back(open_dataset(source, s, options));
+  if (parts.size() == 1) return parts[0];
+  return std::make_shared<ConcatDataset>(parts);
+}
+
+DatasetPtr open_training_data(const nlohmann::json& data, const std::string& config_dir) {
+  return open_data(resolve_path(config_dir, data.at("source")),
+                   string_list(data.value("splits", json::array()), "data.splits"),
+                   reader_options(data));
+}
+
+std::vector<NetworkPtr> load_models(const std::string& path, const std::string& device,
+                                    nlohmann::json* meta) {
+  const c10::Device dev = parse_device(device);
+  std::vector<std::string> files;
+  double threshold = NAN;
+  if (fs::is_directory(path)) {
+    const std::string ens = path + "/ensemble.json";
+    if (fs::exists(ens)) {
+      json e;
+      try {
+        e = json::parse(read_file(ens));
+      } catch (const json::exception&) {
+        throw FormatError(ens, "not valid JSON");
+      }
+      for (const auto& m : e.at("members")) files.push_back(path + "/" + m.get<std::string>());
+      threshold = e.value("threshold", NAN);
+    } else if (fs::exists(path + "/best.pt")) {
+      files.push_back(path + "/best.pt");
+    } else {
+      throw IoError(path, "no trained model here (neither ensemble.json nor best.pt)");
+    }
+  } else {
+    files.push_back(path);
+  }
+  std::vector<NetworkPtr> models;
+  json first;
+  for (const auto& f : files) {
+    json m;
+    models.push_back(load_network(f, dev, &m));
+    if (first.is_null()) first = m;
+    else if (m.value("classes", json()) != first.value("classes", json()))
+      throw FormatError(f, "ensemble members disagree on the classes");
+  }
+  if (meta) {
+    *meta = first;
+    if (!std::isnan(threshold)) (*meta)["threshold"] = threshold;
+  }
+  return models;
+}
+
+}  // namespace medcnn

@@ -1,0 +1,158 @@
+// train -> predict -> evaluate through the program on phantoms, scored again
+// by scikit-learn; cross-validation outputs and the fold ensemble; resume;
+// bad configs and bad predictions files.
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using medcnn::test::CommandResult;
+using medcnn::test::run_medcnn;
+using medcnn::test::run_oracle;
+using medcnn::test::TempDir;
+using medcnn::test::write_text;
+using nlohmann::json;
+
+namespace {
+
+json read_json(const std::string& path) {
+  std::ifstream f(path);
+  return json::parse(f);
+}
+
+int csv_rows(const std::string& path) {
+  std::ifstream f(path);
+  int n = -1;  // header
+  for (std::string l; std::getline(f, l);) n += !l.empty();
+  return n;
+}
+
+// A small experiment on phantoms: LeNet-5 on 64x64, a few epochs.
+std::string write_config(const TempDir& dir, const std::string& manifest, const std::string& extra) {
+  std::string toml = "task = \"classification\"\nseed = 1\n"
+                     "[data]\nsource = \"" + manifest + "\"\nval_fraction = 0.25\n"
+                     "[network]\nname = \"lenet5\"\n"
+                     "[optimizer]\nname = \"adam\"\nlr = 0.002\n"
+                     "[train]\nepochs = 2\nbatch_size = 8\nworkers = 1\nprecision = \"fp32\"\n"
+                     "[[preprocess]]\nname = \"NormalizeIntensity\"\n"
+                     "[[augment]]\nname = \"RandFlip\"\nprob = 0.5\n"
+                     "[evaluate]\nbootstrap = 50\n" + extra;
+  write_text(dir.file("exp.toml"), toml);
+  return dir.file("exp.toml");
+}
+
+void expect_user_error(const CommandResult& r, const std::string& needle, int code) {
+  EXPECT_EQ(r.exit_code, code) << r.err;
+  EXPECT_NE(r.err.find("medcnn: error:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << "message does not name '" << needle << "': " << r.err;
+}
+
+}  // namespace
+
+TEST(TrainCli, TrainPredictEvaluateAgreeWithScikitLearn) {
+  TempDir dir;
+  ASSERT_EQ(run_medcnn({"--seed", "2", "phantom", dir.file("ph"), "-n", "40"}).exit_code, 0);
+  std::string cfg = write_config(dir, dir.file("ph/manifest.csv"), "");
+  CommandResult t = run_medcnn({"--threads", "2", "train", cfg, "--out", dir.file("run"), "--quiet"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  for (auto f : {"config.json", "best.pt", "last.pt", "history.csv", "ensemble.json",
+                 "val_predictions.csv", "val_evaluation.json"})
+    EXPECT_TRUE(fs::exists(dir.file("run/") + f)) << f;
+  json resolved = read_json(dir.file("run/config.json"));
+  EXPECT_EQ(resolved["network"]["in_channels"], 1);
+  EXPECT_EQ(resolved["network"]["num_classes"], 2);
+  EXPECT_EQ(resolved["classes"], json({"benign", "malignant"}));
+  EXPECT_EQ(csv_rows(dir.file("run/history.csv")), 2);
+
+  CommandResult p = run_medcnn({"predict", "--model", dir.file("run"), "--data", dir.file("ph/manifest.csv"),
+                                "--out", dir.file("pred.csv")});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_EQ(csv_rows(dir.file("pred.csv")), 40);
+
+  // Scored with the threshold the model chose on validation (ensemble.json),
+  // the one predict used for the "predicted" column.
+  std::ostringstream threshold;
+  threshold.precision(17);
+  threshold << read_json(dir.file("run/ensemble.json"))["threshold"].get<double>();
+  CommandResult e = run_medcnn({"evaluate", "--predictions", dir.file("pred.csv"), "--out", dir.file("eval"),
+                                "--threshold", threshold.str()});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  json ev = read_json(dir.file("eval/evaluation.json"));
+  json sk = run_oracle("predictions_sklearn.py", {dir.file("pred.csv")});
+  ASSERT_FALSE(sk.is_null());
+  EXPECT_NEAR(ev["metrics"]["auc"]["value"].get<double>(), sk["auc"].get<double>(), 1e-6);
+  EXPECT_EQ(ev["confusion_matrix"], sk["confusion_matrix"]);
+  EXPECT_EQ(ev["n"], 40);
+  // The HTML report exists and is self-contained.
+  std::ifstream html(dir.file("eval/report.html"));
+  std::string text((std::istreambuf_iterator<char>(html)), {});
+  EXPECT_NE(text.find("<svg"), std::string::npos);
+  auto count = [&](const std::string& needle) {
+    size_t n = 0;
+    for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("http"), count("http://www.w3.org/2000/svg")) << "only the SVG namespace is a URL";
+  EXPECT_EQ(count("<script"), 0u);
+
+  // evaluate --model runs the model itself and gets the same AUC.
+  CommandResult e2 = run_medcnn({"evaluate", "--model", dir.file("run"), "--data", dir.file("ph/manifest.csv"),
+                                 "--out", dir.file("eval2"), "--bootstrap", "0"});
+  ASSERT_EQ(e2.exit_code, 0) << e2.err;
+  EXPECT_NEAR(read_json(dir.file("eval2/evaluation.json"))["metrics"]["auc"]["value"].get<double>(),
+              sk["auc"].get<double>(), 1e-5);
+  EXPECT_TRUE(fs::exists(dir.file("eval2/report.html")));
+
+  // --resume on a finished run trains nothing more and keeps its files.
+  CommandResult r = run_medcnn({"train", cfg, "--out", dir.file("run"), "--resume", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(csv_rows(dir.file("run/history.csv")), 2);
+}
+
+TEST(TrainCli, CrossValidationWritesFoldsSummaryAndEnsemble) {
+  TempDir dir;
+  ASSERT_EQ(run_medcnn({"phantom", dir.file("ph"), "-n", "30"}).exit_code, 0);
+  std::string cfg = write_config(dir, dir.file("ph/manifest.csv"), "[cv]\nfolds = 3\n");
+  CommandResult t = run_medcnn({"train", cfg, "--out", dir.file("cv"), "--quiet", "train.epochs=1"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  json s = read_json(dir.file("cv/cv_summary.json"));
+  ASSERT_EQ(s["runs"].size(), 3u);
+  EXPECT_TRUE(s["heldout_mean_sd"].contains("auc"));
+  // Out-of-fold predictions: every case exactly once.
+  EXPECT_EQ(csv_rows(dir.file("cv/oof_predictions.csv")), 30);
+  json ens = read_json(dir.file("cv/ensemble.json"));
+  ASSERT_EQ(ens["members"].size(), 3u);
+  // The ensemble's probabilities are the mean of its members'.
+  ASSERT_EQ(run_medcnn({"predict", "--model", dir.file("cv"), "--data", dir.file("ph/manifest.csv"),
+                        "--out", dir.file("ens.csv")}).exit_code, 0);
+  std::vector<double> mean(2, 0.0);
+  for (int f = 1; f <= 3; ++f) {
+    std::string out = dir.file("f" + std::to_string(f) + ".csv");
+    ASSERT_EQ(run_medcnn({"predict", "--model", dir.file("cv/fold" + std::to_string(f) + "/best.pt"),
+                          "--data", dir.file("ph/manifest.csv"), "--out", out}).exit_code, 0);
+    json o = run_oracle("predictions_sklearn.py", {out});
+    for (int c = 0; c < 2; ++c) mean[c] += o["mean_probabilities"][c].get<double>() / 3.0;
+  }
+  json e = run_oracle("predictions_sklearn.py", {dir.file("ens.csv")});
+  for (int c = 0; c < 2; ++c) EXPECT_NEAR(e["mean_probabilities"][c].get<double>(), mean[c], 1e-5);
+}
+
+TEST(TrainCli, BadConfigsAndFilesAreClearErrors) {
+  TempDir dir;
+  ASSERT_EQ(run_medcnn({"phantom", dir.file("ph"), "-n", "10"}).exit_code, 0);
+  std::string cfg = write_config(dir, dir.file("ph/manifest.csv"), "");
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "train.epoch=3"}), "train.epoch", 5);
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "network.name=resnet19"}), "resnet19", 5);
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "data.source=/nope/x.csv"}),
+                    "/nope/x.csv", 2);
+  // A predictions file with a broken row: the file and line are named.
+  write_text(dir.file("bad.csv"), "id,label,predicted,p_a,p_b\nx,a,a,0.9,0.1\ny,b,b,0.2,zero\n");
+  expect_user_error(run_medcnn({"evaluate", "--predictions", dir.file("bad.csv"), "--out", dir.file("e")}),
+                    "bad.csv: line 3", 3);
+  expect_user_error(run_medcnn({"predict", "--model", dir.file("nothing"), "--data", dir.file("ph/manifest.csv")}),
+                    "nothing", 2);
+  EXPECT_FALSE(fs::exists(dir.file("e/evaluation.json"))) << "nothing written on error";
+}

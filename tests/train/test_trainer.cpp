@@ -1,0 +1,236 @@
+// Trainer: learning, determinism, exact resume, early stopping, checkpoints.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "medcnn/core/error.h"
+#include "medcnn/tasks/classification.h"
+#include "medcnn/train/checkpoint.h"
+#include "medcnn/train/trainer.h"
+#include "test_support.h"
+#include "toy.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+namespace mt = medcnn::test;
+
+namespace {
+
+medcnn::NetworkPtr toy_net(uint64_t seed) {
+  torch::manual_seed(seed);
+  medcnn::NetworkSpec s;
+  s.name = "test_toy";
+  return medcnn::make_network(s);
+}
+
+struct Setup {
+  std::shared_ptr<medcnn::DataLoader> train, val;
+  std::shared_ptr<medcnn::ClassificationTask> task;
+};
+
+Setup setup(uint64_t seed) {
+  auto train_ds = std::make_shared<mt::ToyDataset>(64);
+  auto val_ds = std::make_shared<mt::ToyDataset>(32, 1.5);
+  medcnn::LoaderOptions lo;
+  lo.batch_size = 8;
+  lo.shuffle = true;
+  lo.workers = 1;
+  lo.seed = seed;
+  Setup s;
+  s.train = std::make_shared<medcnn::DataLoader>(train_ds, medcnn::Compose({}), lo);
+  lo.shuffle = false;
+  s.val = std::make_shared<medcnn::DataLoader>(val_ds, medcnn::Compose({}), lo);
+  medcnn::ClassificationOptions co;
+  co.class_names = {"absent", "present"};
+  co.class_counts = {32, 32};
+  s.task = std::make_shared<medcnn::ClassificationTask>(co);
+  return s;
+}
+
+medcnn::TrainerOptions options(const std::string& out, int64_t epochs) {
+  medcnn::TrainerOptions o;
+  o.epochs = epochs;
+  o.out_dir = out;
+  o.optimizer = {{"name", "sgd"}, {"lr", 0.05}, {"momentum", 0.9}};
+  o.schedule = {{"name", "cosine"}, {"warmup_epochs", 1}};
+  o.precision = "fp32";
+  o.show_progress = false;
+  return o;
+}
+
+bool same_weights(medcnn::Network& a, medcnn::Network& b) {
+  auto pa = a.named_parameters(true);
+  auto pb = b.named_parameters(true);
+  for (auto& p : pa)
+    if (!torch::equal(p.value(), pb[p.key()])) return false;
+  return true;
+}
+
+}  // namespace
+
+namespace {
+using ToyNetForTests = mt::ToyNet;
+}
+MEDCNN_REGISTER_NETWORK("test_toy", ToyNetForTests);
+
+TEST(Trainer, LearnsAnEasyProblemAndWritesItsFiles) {
+  mt::TempDir dir;
+  auto s = setup(1);
+  auto net = toy_net(1);
+  medcnn::Trainer trainer(net, s.task, options(dir.path(), 6));
+  auto result = trainer.fit(*s.train, s.val.get());
+  ASSERT_EQ(result.history.size(), 6u);
+  EXPECT_EQ(result.monitor, "auc");
+  EXPECT_GT(result.best_value, 0.9) << "val AUC on a separable toy problem";
+  EXPECT_LT(result.history.back().train_loss, result.history.front().train_loss);
+  for (auto f : {"best.pt", "last.pt", "history.csv"}) EXPECT_TRUE(fs::exists(dir.file(f))) << f;
+  for (const auto& e : fs::directory_iterator(dir.path()))
+    EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << "temporary left: " << e.path();
+  // history.csv: a header and one row per epoch, val_auc column present.
+  std::ifstream in(dir.file("history.csv"));
+  std::string header;
+  std::getline(in, header);
+  EXPECT_NE(header.find("epoch,lr,train_loss,val_loss"), std::string::npos) << header;
+  EXPECT_NE(header.find("val_auc"), std::string::npos) << header;
+  int rows = 0;
+  for (std::string l; std::getline(in, l);) ++rows;
+  EXPECT_EQ(rows, 6);
+  // best.pt rebuilds the network with the trainer's final (best) weights.
+  json meta;
+  auto loaded = medcnn::load_network(dir.file("best.pt"), torch::kCPU, &meta);
+  EXPECT_EQ(meta["epoch"].get<int64_t>(), result.best_epoch);
+  EXPECT_TRUE(same_weights(*net, *loaded));
+}
+
+TEST(Trainer, SameSeedGivesSameWeights) {
+  auto run = [](uint64_t seed) {
+    auto s = setup(seed);
+    auto net = toy_net(seed);
+    medcnn::Trainer trainer(net, s.task, options("", 2));
+    trainer.fit(*s.train, s.val.get());
+    return net;
+  };
+  auto a = run(3), b = run(3), c = run(4);
+  EXPECT_TRUE(same_weights(*a, *b));
+  EXPECT_FALSE(same_weights(*a, *c));
+}
+
+TEST(Trainer, ResumeContinuesExactly) {
+  // A run killed after epoch 2 of 4 (emulated by a 2-epoch run: the step
+  // schedule's lr depends on the epoch only), then resumed to epoch 4, ends
+  // with the same weights as 4 epochs straight: optimiser momentum, lr,
+  // dropout RNG and loader order all continue.
+  auto opts = [](const std::string& out, int64_t epochs, bool resume) {
+    auto o = options(out, epochs);
+    o.schedule = {{"name", "step"}, {"step_size", 1}, {"gamma", 0.7}};
+    o.resume = resume;
+    return o;
+  };
+  mt::TempDir resumed, straight;
+  {
+    auto s = setup(5);
+    medcnn::Trainer(toy_net(5), s.task, opts(resumed.path(), 2, false)).fit(*s.train, s.val.get());
+  }
+  medcnn::TrainResult r;
+  {
+    auto s = setup(5);
+    auto net = toy_net(99);  // different initial weights: resume must overwrite them
+    r = medcnn::Trainer(net, s.task, opts(resumed.path(), 4, true)).fit(*s.train, s.val.get());
+  }
+  EXPECT_EQ(r.history.size(), 4u);
+  EXPECT_EQ(r.history[2].epoch, 3);
+  medcnn::TrainResult full;
+  {
+    auto s = setup(5);
+    full = medcnn::Trainer(toy_net(5), s.task, opts(straight.path(), 4, false)).fit(*s.train, s.val.get());
+  }
+  auto a = medcnn::load_network(resumed.file("last.pt"), torch::kCPU);
+  auto b = medcnn::load_network(straight.file("last.pt"), torch::kCPU);
+  EXPECT_TRUE(same_weights(*a, *b)) << "2 epochs + resume for 2 == 4 epochs straight";
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_DOUBLE_EQ(r.history[i].lr, full.history[i].lr) << "epoch " << i + 1;
+    EXPECT_DOUBLE_EQ(r.history[i].train_loss, full.history[i].train_loss) << "epoch " << i + 1;
+  }
+}
+
+TEST(Trainer, ResumeWithoutCheckpointIsAnIoError) {
+  mt::TempDir dir;
+  auto s = setup(1);
+  auto o = options(dir.path(), 2);
+  o.resume = true;
+  medcnn::Trainer t(toy_net(1), s.task, o);
+  EXPECT_THROW(t.fit(*s.train, s.val.get()), medcnn::IoError);
+}
+
+TEST(Trainer, EarlyStoppingStopsAndKeepsTheBestEpoch) {
+  mt::TempDir dir;
+  auto s = setup(2);
+  auto o = options(dir.path(), 10);
+  o.optimizer = {{"name", "sgd"}, {"lr", 1e-12}};  // nothing changes: no improvement after epoch 1
+  o.schedule = {{"name", "constant"}};
+  o.patience = 2;
+  o.monitor = "loss";
+  auto r = medcnn::Trainer(toy_net(2), s.task, o).fit(*s.train, s.val.get());
+  EXPECT_TRUE(r.stopped_early);
+  EXPECT_EQ(r.history.size(), 3u) << "epoch 1 best, then 2 epochs without improvement";
+  EXPECT_EQ(r.best_epoch, 1);
+}
+
+TEST(Trainer, UnknownMonitorAndNanLossAreClearErrors) {
+  auto s = setup(1);
+  auto o = options("", 1);
+  o.monitor = "dice";
+  medcnn::Trainer t(toy_net(1), s.task, o);
+  EXPECT_THROW(t.fit(*s.train, s.val.get()), medcnn::ConfigError);
+  // A batch holding NaN makes the loss NaN: DataError naming the batch.
+  medcnn::Batch b;
+  b.ids = {"bad_case"};
+  b.images = torch::full({1, 1, 12, 12}, NAN);
+  b.labels = torch::tensor({1}, torch::kLong);
+  medcnn::Trainer t2(toy_net(1), s.task, options("", 1));
+  try {
+    t2.train_step(b);
+    FAIL() << "no error for a NaN loss";
+  } catch (const medcnn::DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad_case"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Trainer, Bf16AutocastTrainsWithFiniteLoss) {
+  auto s = setup(6);
+  auto o = options("", 3);
+  o.precision = "bf16";
+  auto net = toy_net(6);
+  medcnn::Trainer t(net, s.task, o);
+  EXPECT_EQ(t.precision(), medcnn::Precision::BFloat16);
+  auto r = t.fit(*s.train, s.val.get());
+  for (const auto& e : r.history) EXPECT_TRUE(std::isfinite(e.train_loss));
+  EXPECT_GT(r.best_value, 0.8);
+  for (auto& p : net->parameters()) EXPECT_EQ(p.scalar_type(), torch::kFloat) << "weights stay fp32";
+}
+
+TEST(Checkpoint, MissingAndCorruptFilesAreClearErrors) {
+  mt::TempDir dir;
+  EXPECT_THROW(medcnn::load_network(dir.file("none.pt"), torch::kCPU), medcnn::IoError);
+  mt::write_text(dir.file("bad.pt"), "this is not a zip archive");
+  try {
+    medcnn::load_network(dir.file("bad.pt"), torch::kCPU);
+    FAIL() << "no error for a corrupt checkpoint";
+  } catch (const medcnn::FormatError& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.pt"), std::string::npos);
+  }
+  // A valid checkpoint cut in half is a FormatError too.
+  auto net = toy_net(1);
+  medcnn::save_checkpoint(dir.file("ok.pt"), *net, json::object());
+  std::string bytes;
+  {
+    std::ifstream in(dir.file("ok.pt"), std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  mt::write_text(dir.file("half.pt"), bytes.substr(0, bytes.size() / 2));
+  EXPECT_THROW(medcnn::load_network(dir.file("half.pt"), torch::kCPU), medcnn::FormatError);
+  auto back = medcnn::load_network(dir.file("ok.pt"), torch::kCPU);
+  EXPECT_TRUE(same_weights(*net, *back));
+}
