@@ -12,6 +12,8 @@
 #include "test_support.h"
 
 using namespace medcnn;
+using medcnn::test::expect_error;
+using medcnn::test::has;
 namespace fs = std::filesystem;
 
 using medcnn::test::write_text;
@@ -21,22 +23,6 @@ namespace {
 Image png(int64_t h, int64_t w) {
   return Image(torch::zeros({1, h, w}, torch::kUInt8), Geometry::identity(2), PixelType::UInt8);
 }
-
-template <class E, class F>
-std::string expect_error(F f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "wrong error type: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "no error thrown";
-  return "";
-}
-
-bool has(const std::string& m, const std::string& part) { return m.find(part) != std::string::npos; }
 
 }  // namespace
 

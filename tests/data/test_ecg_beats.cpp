@@ -14,27 +14,11 @@
 #include "test_support.h"
 
 using namespace medcnn;
+using medcnn::test::expect_error;
+using medcnn::test::has;
 namespace fs = std::filesystem;
 
 namespace {
-
-template <class E, class F>
-std::string expect_error(F f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "wrong error type: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "no error thrown";
-  return "";
-}
-
-bool has(const std::string& m, const std::string& part) {
-  return m.find(part) != std::string::npos;
-}
 
 std::map<std::string, int64_t> class_counts(const Dataset& ds) {
   std::map<std::string, int64_t> out;

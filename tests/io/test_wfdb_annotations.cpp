@@ -9,26 +9,10 @@
 #include "test_support.h"
 
 using namespace medcnn;
+using medcnn::test::expect_error;
+using medcnn::test::has;
 
 namespace {
-
-template <class E, class F>
-std::string expect_error(F f) {
-  try {
-    f();
-  } catch (const E& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "wrong error type: " << e.what();
-    return "";
-  }
-  ADD_FAILURE() << "no error thrown";
-  return "";
-}
-
-bool has(const std::string& m, const std::string& part) {
-  return m.find(part) != std::string::npos;
-}
 
 std::string bytes(std::initializer_list<int> v) {
   std::string s;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <exception>
 #include <string>
 #include <vector>
 
@@ -48,5 +49,26 @@ nlohmann::json run_oracle(const std::string& script, const std::vector<std::stri
 std::string shell_quote(const std::string& s);
 // Writes bytes to path, creating its parent folders.
 void write_text(const std::string& path, const std::string& bytes);
+
+// Runs f and returns the message of the E it throws; fails the test
+// (ADD_FAILURE) and returns "" when it throws nothing or another exception.
+template <class E, class F>
+std::string expect_error(F f) {
+  try {
+    f();
+  } catch (const E& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "wrong error type: " << e.what();
+    return "";
+  }
+  ADD_FAILURE() << "no error thrown";
+  return "";
+}
+
+// True when `part` occurs in `message`.
+inline bool has(const std::string& message, const std::string& part) {
+  return message.find(part) != std::string::npos;
+}
 
 }  // namespace medcnn::test

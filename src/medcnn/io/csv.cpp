@@ -5,7 +5,6 @@
 #include "medcnn/core/error.h"
 
 namespace medcnn {
-namespace {
 
 std::string trim(const std::string& s) {
   size_t a = 0, b = s.size();
@@ -13,8 +12,6 @@ std::string trim(const std::string& s) {
   while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
   return s.substr(a, b - a);
 }
-
-}  // namespace
 
 std::vector<CsvRecord> parse_csv(const std::string& path, const std::string& text) {
   std::vector<CsvRecord> out;

@@ -8,6 +8,7 @@
 // FormatError "PATH: line N: unclosed quote" for an unterminated quote.
 // csv_quote(s): s, or s in quotes (inner quotes doubled) when it holds a
 // comma, a quote or a line break.
+// trim(s): s without leading and trailing white space (std::isspace).
 #pragma once
 #include <string>
 #include <vector>
@@ -21,5 +22,6 @@ struct CsvRecord {
 
 std::vector<CsvRecord> parse_csv(const std::string& path, const std::string& text);
 std::string csv_quote(const std::string& s);
+std::string trim(const std::string& s);
 
 }  // namespace medcnn

@@ -1,8 +1,11 @@
 #include "medcnn/metrics/curve_core.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
+
+#include "medcnn/metrics/check.h"
 
 namespace medcnn::metrics_detail {
 
@@ -68,6 +71,40 @@ double average_precision_from(const ClfCurve& curve) {
     r0 = r;
   }
   return ap;
+}
+
+ClfCurve checked_binary_curve(const std::string& where, const Labels& y_true,
+                              const Scores& scores) {
+  check_same_length(where, "y_true", y_true.size(), "scores", scores.size());
+  check_binary_labels(where, y_true);
+  check_scores(where, scores);
+  std::vector<uint8_t> pos(y_true.size());
+  for (size_t i = 0; i < y_true.size(); ++i) pos[i] = y_true[i] == 1;
+  return binary_clf_curve(order_by_score_desc(scores), pos, scores);
+}
+
+std::vector<double> ovr_values(const std::string& where, const Labels& y_true,
+                               const Probabilities& probs, double (*from)(const ClfCurve&)) {
+  check_same_length(where, "y_true", y_true.size(), "probabilities", probs.size());
+  const int k = check_probabilities(where, probs);
+  check_labels(where, y_true, k);
+  std::vector<double> values(static_cast<size_t>(k));
+  std::vector<uint8_t> pos(y_true.size());
+  for (int c = 0; c < k; ++c) {
+    for (size_t i = 0; i < y_true.size(); ++i) pos[i] = y_true[i] == c;
+    const Scores s = column(probs, c);
+    values[static_cast<size_t>(c)] = from(binary_clf_curve(order_by_score_desc(s), pos, s));
+  }
+  return values;
+}
+
+double mean_or_nan(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values) {
+    if (std::isnan(v)) return std::numeric_limits<double>::quiet_NaN();
+    sum += v;
+  }
+  return sum / static_cast<double>(values.size());
 }
 
 }  // namespace medcnn::metrics_detail

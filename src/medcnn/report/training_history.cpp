@@ -6,18 +6,12 @@
 #include <limits>
 
 #include "medcnn/core/error.h"
+#include "medcnn/io/csv.h"
 #include "medcnn/io/files.h"
 
 namespace medcnn {
 
 namespace {
-
-std::string trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
-}
 
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -15,12 +15,8 @@ Bottleneck::Bottleneck(int64_t dims, int64_t in, int64_t planes, int64_t stride,
   conv3_ = register_any(*this, "conv3", conv_nd(dims, planes, out, 1, 1, 0, 1, 1, false));
   bn3_ = register_any(*this, "bn3", batch_norm_nd(dims, out));
   act_ = register_any(*this, "act", make_activation(act));
-  if (stride != 1 || in != out) {
-    downsample_ = std::make_shared<Chain>();
-    downsample_->add(conv_nd(dims, in, out, 1, stride, 0, 1, 1, false));
-    downsample_->add(batch_norm_nd(dims, out));
-    register_module("downsample", downsample_);
-  }
+  downsample_ = projection_shortcut(dims, in, out, stride);
+  if (downsample_) register_module("downsample", downsample_);
 }
 
 at::Tensor Bottleneck::forward(at::Tensor x) {

@@ -214,4 +214,12 @@ at::Tensor adaptive_max_pool(const at::Tensor& x, int64_t size) {
   }
 }
 
+ChainPtr projection_shortcut(int64_t dims, int64_t in, int64_t out, int64_t stride) {
+  if (stride == 1 && in == out) return nullptr;
+  auto shortcut = std::make_shared<Chain>();
+  shortcut->add(conv_nd(dims, in, out, 1, stride, 0, 1, 1, false));
+  shortcut->add(batch_norm_nd(dims, out));
+  return shortcut;
+}
+
 }  // namespace medcnn

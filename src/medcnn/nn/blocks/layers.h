@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <string>
 
+#include "medcnn/nn/blocks/block.h"
+
 namespace medcnn {
 
 // ConfigError "<where>: spatial_dims must be 1, 2 or 3" unless dims is.
@@ -40,6 +42,11 @@ torch::nn::AnyModule adaptive_max_pool_nd(int64_t dims, int64_t size);
 // Element-wise dropout, or whole-channel dropout (Dropout2d/3d style, any
 // rank) when channelwise. p in [0, 1).
 torch::nn::AnyModule dropout_nd(double p, bool channelwise = false);
+
+// The projection shortcut of residual blocks: nullptr (the identity) when
+// stride is 1 and in == out, else a Chain "0": 1x1 conv in -> out with
+// `stride`, no bias, "1": batch norm. The caller registers it.
+ChainPtr projection_shortcut(int64_t dims, int64_t in, int64_t out, int64_t stride);
 
 // Functional forms, the rank taken from x ([B, C, spatial...]).
 at::Tensor max_pool(const at::Tensor& x, int64_t kernel, int64_t stride = 0,

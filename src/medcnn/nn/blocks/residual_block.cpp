@@ -12,12 +12,8 @@ ResidualBlock::ResidualBlock(int64_t dims, int64_t in, int64_t out, int64_t stri
   conv2_ = register_any(*this, "conv2", conv_nd(dims, out, out, 3, 1, 1, 1, 1, false));
   bn2_ = register_any(*this, "bn2", batch_norm_nd(dims, out));
   act_ = register_any(*this, "act", make_activation(act));
-  if (stride != 1 || in != out) {
-    downsample_ = std::make_shared<Chain>();
-    downsample_->add(conv_nd(dims, in, out, 1, stride, 0, 1, 1, false));
-    downsample_->add(batch_norm_nd(dims, out));
-    register_module("downsample", downsample_);
-  }
+  downsample_ = projection_shortcut(dims, in, out, stride);
+  if (downsample_) register_module("downsample", downsample_);
 }
 
 at::Tensor ResidualBlock::forward(at::Tensor x) {

@@ -21,12 +21,8 @@ XceptionBlock::XceptionBlock(int64_t dims, int64_t in, int64_t out, int64_t reps
   }
   if (stride > 1) rep_->add(max_pool_nd(dims, 3, stride, 1));
   register_module("rep", rep_);
-  if (stride != 1 || in != out) {
-    skip_ = std::make_shared<Chain>();
-    skip_->add(conv_nd(dims, in, out, 1, stride, 0, 1, 1, false));
-    skip_->add(batch_norm_nd(dims, out));
-    register_module("skip", skip_);
-  }
+  skip_ = projection_shortcut(dims, in, out, stride);
+  if (skip_) register_module("skip", skip_);
 }
 
 at::Tensor XceptionBlock::forward(at::Tensor x) {

@@ -8,33 +8,31 @@
 // Names: features.conv0, features.norm0, features.denseblock1.denselayer1...,
 // features.transition1..3, features.norm5, head.fc.
 #include "medcnn/nn/blocks/block.h"
-#include "medcnn/nn/blocks/classifier_head.h"
 #include "medcnn/nn/blocks/dense_block.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/blocks/size_chain.h"
 #include "medcnn/nn/blocks/transition.h"
+#include "medcnn/nn/chain_network.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
 
 namespace medcnn {
 namespace {
 
-class DenseNet : public Network {
+class DenseNet : public ChainNetwork {
  public:
-  DenseNet(const NetworkSpec& spec, const std::vector<int64_t>& block_config) : Network(spec) {
+  DenseNet(const NetworkSpec& spec, const std::vector<int64_t>& block_config) : ChainNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"growth_rate", "init_features", "bn_size", "drop_rate", "dropout", "stem"});
     const int64_t growth = p.get_int("growth_rate", 32);
     const int64_t init = p.get_int("init_features", 64);
     const int64_t bn_size = p.get_int("bn_size", 4);
     const double drop_rate = p.get_prob("drop_rate", 0.0);
-    dropout_ = p.get_prob("dropout", 0.0);
+    const double dropout = p.get_prob("dropout", 0.0);
     const std::string stem = p.get_string("stem", "imagenet", {"imagenet", "small"});
     const int64_t d = spec.spatial_dims;
     using torch::nn::AnyModule;
 
     SizeChain sizes;
-    features_ = std::make_shared<Chain>();
     if (stem == "imagenet") {
       features_->add("conv0", conv_nd(d, spec.in_channels, init, 7, 2, 3, 1, 1, false));
       features_->add("norm0", batch_norm_nd(d, init));
@@ -62,32 +60,9 @@ class DenseNet : public Network {
     }
     features_->add("norm5", batch_norm_nd(d, ch));
     features_->add("relu5", AnyModule(torch::nn::ReLU()));
-    register_module("features", features_);
-    channels_ = ch;
     min_input_size_ = sizes.min_input();
-    head_ = make_head(spec.num_classes);
-    install_head(head_, spec.num_classes);
+    build_head(ch, HeadOptions().dropout(dropout));
   }
-
-  at::Tensor features(at::Tensor x) override {
-    check_input(x);
-    return features_->forward(x);
-  }
-  at::Tensor head(at::Tensor f) override { return head_->forward(f); }
-  void reset_head(int64_t num_classes) override {
-    head_ = make_head(num_classes);
-    install_head(head_, num_classes);
-  }
-
- private:
-  std::shared_ptr<ClassifierHead> make_head(int64_t n) const {
-    return std::make_shared<ClassifierHead>(spec_.spatial_dims, channels_, n,
-                                            HeadOptions().dropout(dropout_));
-  }
-  ChainPtr features_;
-  std::shared_ptr<ClassifierHead> head_;
-  int64_t channels_ = 0;
-  double dropout_ = 0.0;
 };
 
 class DenseNet121 : public DenseNet {

@@ -8,61 +8,36 @@
 // or "none").
 // Names: features.conv1..3, head.fc1, head.fc. Min input length 4.
 #include "medcnn/nn/blocks/block.h"
-#include "medcnn/nn/blocks/classifier_head.h"
 #include "medcnn/nn/blocks/conv_norm_act.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/blocks/size_chain.h"
+#include "medcnn/nn/chain_network.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
 
 namespace medcnn {
 namespace {
 
-class EcgCnn1d : public Network {
+class EcgCnn1d : public ChainNetwork {
  public:
-  explicit EcgCnn1d(const NetworkSpec& spec) : Network(spec) {
+  explicit EcgCnn1d(const NetworkSpec& spec) : ChainNetwork(spec) {
     require_dims({1});
     NetParams p(spec, {"width", "hidden", "dropout", "norm"});
     const int64_t w = p.get_int("width", 32);
-    hidden_ = p.get_int("hidden", 64);
-    dropout_ = p.get_prob("dropout", 0.0);
+    const int64_t hidden = p.get_int("hidden", 64);
+    const double dropout = p.get_prob("dropout", 0.0);
     const std::string norm = p.get_string("norm", "batch", {"batch", "instance", "none"});
     auto cna = [&](int64_t in, int64_t out, int64_t k) {
       return std::make_shared<ConvNormAct>(ConvNormActOptions(1, in, out, k).norm(norm));
     };
-    features_ = std::make_shared<Chain>();
     features_->add("conv1", cna(spec.in_channels, w, 7)).add("pool1", max_pool_nd(1, 2))
         .add("conv2", cna(w, 2 * w, 5)).add("pool2", max_pool_nd(1, 2))
         .add("conv3", cna(2 * w, 4 * w, 3));
-    register_module("features", features_);
     SizeChain sizes;
     sizes.pool(2, 2);
     sizes.pool(2, 2);
     min_input_size_ = sizes.min_input();
-    channels_ = 4 * w;
-    head_ = make_head(spec.num_classes);
-    install_head(head_, spec.num_classes);
+    build_head(4 * w, HeadOptions().hidden({hidden}).hidden_dropout(dropout));
   }
-
-  at::Tensor features(at::Tensor x) override {
-    check_input(x);
-    return features_->forward(x);
-  }
-  at::Tensor head(at::Tensor f) override { return head_->forward(f); }
-  void reset_head(int64_t num_classes) override {
-    head_ = make_head(num_classes);
-    install_head(head_, num_classes);
-  }
-
- private:
-  std::shared_ptr<ClassifierHead> make_head(int64_t n) const {
-    return std::make_shared<ClassifierHead>(1, channels_, n,
-                                            HeadOptions().hidden({hidden_}).hidden_dropout(dropout_));
-  }
-  ChainPtr features_;
-  std::shared_ptr<ClassifierHead> head_;
-  int64_t channels_ = 0, hidden_ = 64;
-  double dropout_ = 0.0;
 };
 
 MEDCNN_REGISTER_NETWORK("ecg_cnn_1d", EcgCnn1d);

@@ -10,24 +10,23 @@
 
 #include "medcnn/core/error.h"
 #include "medcnn/nn/blocks/block.h"
-#include "medcnn/nn/blocks/classifier_head.h"
 #include "medcnn/nn/blocks/conv_norm_act.h"
 #include "medcnn/nn/blocks/inception_module.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/blocks/size_chain.h"
+#include "medcnn/nn/chain_network.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
 
 namespace medcnn {
 namespace {
 
-class GoogLeNet : public Network {
+class GoogLeNet : public ChainNetwork {
  public:
-  explicit GoogLeNet(const NetworkSpec& spec) : Network(spec) {
+  explicit GoogLeNet(const NetworkSpec& spec) : ChainNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"width", "dropout", "branch3_kernel"});
     const double width = p.get_double("width", 1.0, 1e-3, 64.0);
-    dropout_ = p.get_prob("dropout", 0.2);
+    const double dropout = p.get_prob("dropout", 0.2);
     const int64_t k3 = p.get_int("branch3_kernel", 3);
     if (k3 % 2 == 0) throw ConfigError(p.where("branch3_kernel"), "must be odd");
     const int64_t d = spec.spatial_dims;
@@ -37,7 +36,6 @@ class GoogLeNet : public Network {
           ConvNormActOptions(d, in, out, k).stride(stride).norm_eps(1e-3));
     };
 
-    features_ = std::make_shared<Chain>();
     features_->add("conv1", basic(spec.in_channels, c(64), 7, 2))
         .add("maxpool1", max_pool_nd(d, 3, 2, 0, true))
         .add("conv2", basic(c(64), c(64), 1, 1))
@@ -69,32 +67,9 @@ class GoogLeNet : public Network {
     sizes.pool(2, 2, 0, true);
     inception("inception5a", {256, 160, 320, 32, 128, 128});
     inception("inception5b", {384, 192, 384, 48, 128, 128});
-    register_module("features", features_);
-    channels_ = in;
     min_input_size_ = sizes.min_input();
-    head_ = make_head(spec.num_classes);
-    install_head(head_, spec.num_classes);
+    build_head(in, HeadOptions().dropout(dropout));
   }
-
-  at::Tensor features(at::Tensor x) override {
-    check_input(x);
-    return features_->forward(x);
-  }
-  at::Tensor head(at::Tensor f) override { return head_->forward(f); }
-  void reset_head(int64_t num_classes) override {
-    head_ = make_head(num_classes);
-    install_head(head_, num_classes);
-  }
-
- private:
-  std::shared_ptr<ClassifierHead> make_head(int64_t n) const {
-    return std::make_shared<ClassifierHead>(spec_.spatial_dims, channels_, n,
-                                            HeadOptions().dropout(dropout_));
-  }
-  ChainPtr features_;
-  std::shared_ptr<ClassifierHead> head_;
-  int64_t channels_ = 0;
-  double dropout_ = 0.2;
 };
 
 MEDCNN_REGISTER_NETWORK("googlenet", GoogLeNet);

@@ -10,37 +10,34 @@
 // original input size), so larger inputs work too.
 #include "medcnn/nn/blocks/activation.h"
 #include "medcnn/nn/blocks/block.h"
-#include "medcnn/nn/blocks/classifier_head.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/blocks/size_chain.h"
+#include "medcnn/nn/chain_network.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
 
 namespace medcnn {
 namespace {
 
-class LeNet5 : public Network {
+class LeNet5 : public ChainNetwork {
  public:
-  explicit LeNet5(const NetworkSpec& spec) : Network(spec) {
+  explicit LeNet5(const NetworkSpec& spec) : ChainNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"padding", "act", "pool", "dropout"});
     const int64_t padding = p.get_int("padding", 2, 0, 4);
-    act_ = p.get_string("act", "tanh");
+    const std::string act = p.get_string("act", "tanh");
     const std::string pool = p.get_string("pool", "avg", {"avg", "max"});
-    dropout_ = p.get_prob("dropout", 0.0);
+    const double dropout = p.get_prob("dropout", 0.0);
     const int64_t d = spec.spatial_dims;
     auto subsample = [&] { return pool == "avg" ? avg_pool_nd(d, 2, 2) : max_pool_nd(d, 2, 2); };
 
-    features_ = std::make_shared<Chain>();
     features_->add("c1", conv_nd(d, spec.in_channels, 6, 5, 1, padding))
-        .add("a1", make_activation(act_))
+        .add("a1", make_activation(act))
         .add("s2", subsample())
         .add("c3", conv_nd(d, 6, 16, 5))
-        .add("a3", make_activation(act_))
+        .add("a3", make_activation(act))
         .add("s4", subsample())
         .add("c5", conv_nd(d, 16, 120, 5))
-        .add("a5", make_activation(act_));
-    register_module("features", features_);
+        .add("a5", make_activation(act));
     SizeChain sizes;
     sizes.conv(5, 1, padding);
     sizes.pool(2, 2);
@@ -48,29 +45,8 @@ class LeNet5 : public Network {
     sizes.pool(2, 2);
     sizes.conv(5);
     min_input_size_ = sizes.min_input();
-    head_ = make_head(spec.num_classes);
-    install_head(head_, spec.num_classes);
+    build_head(120, HeadOptions().hidden({84}).act(act).dropout(dropout));
   }
-
-  at::Tensor features(at::Tensor x) override {
-    check_input(x);
-    return features_->forward(x);
-  }
-  at::Tensor head(at::Tensor f) override { return head_->forward(f); }
-  void reset_head(int64_t num_classes) override {
-    head_ = make_head(num_classes);
-    install_head(head_, num_classes);
-  }
-
- private:
-  std::shared_ptr<ClassifierHead> make_head(int64_t n) const {
-    return std::make_shared<ClassifierHead>(
-        spec_.spatial_dims, 120, n, HeadOptions().hidden({84}).act(act_).dropout(dropout_));
-  }
-  ChainPtr features_;
-  std::shared_ptr<ClassifierHead> head_;
-  std::string act_;
-  double dropout_ = 0.0;
 };
 
 MEDCNN_REGISTER_NETWORK("lenet5", LeNet5);

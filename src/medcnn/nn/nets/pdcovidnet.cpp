@@ -10,26 +10,25 @@
 // Params: width (16), dilations ([1, 2, 3]), depth (2), dropout (0).
 // Names: stem.*, parallel.branchN.*, fuse.*, head.fc. Min input 8.
 #include "medcnn/nn/blocks/block.h"
-#include "medcnn/nn/blocks/classifier_head.h"
 #include "medcnn/nn/blocks/conv_norm_act.h"
 #include "medcnn/nn/blocks/dilated_branches.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/blocks/size_chain.h"
+#include "medcnn/nn/headed_network.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
 
 namespace medcnn {
 namespace {
 
-class PdCovidNet : public Network {
+class PdCovidNet : public HeadedNetwork {
  public:
-  explicit PdCovidNet(const NetworkSpec& spec) : Network(spec) {
+  explicit PdCovidNet(const NetworkSpec& spec) : HeadedNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"width", "dilations", "depth", "dropout"});
     const int64_t w = p.get_int("width", 16);
     const auto dilations = p.get_ints("dilations", {1, 2, 3});
     const int64_t depth = p.get_int("depth", 2, 1, 16);
-    dropout_ = p.get_prob("dropout", 0.0);
+    const double dropout = p.get_prob("dropout", 0.0);
     const int64_t d = spec.spatial_dims;
     auto cna = [d](int64_t in, int64_t out, int64_t k = 3) {
       return std::make_shared<ConvNormAct>(ConvNormActOptions(d, in, out, k));
@@ -46,33 +45,19 @@ class PdCovidNet : public Network {
     SizeChain sizes;
     for (int i = 0; i < 3; ++i) sizes.pool(2, 2);
     min_input_size_ = sizes.min_input();
-    channels_ = 8 * w;
-    head_ = make_head(spec.num_classes);
-    install_head(head_, spec.num_classes);
+    build_head(8 * w, HeadOptions().dropout(dropout));
   }
 
   at::Tensor features(at::Tensor x) override {
     check_input(x);
     return fuse_->forward(pool_.forward(parallel_->forward(stem_->forward(x))));
   }
-  at::Tensor head(at::Tensor f) override { return head_->forward(f); }
-  void reset_head(int64_t num_classes) override {
-    head_ = make_head(num_classes);
-    install_head(head_, num_classes);
-  }
 
  private:
-  std::shared_ptr<ClassifierHead> make_head(int64_t n) const {
-    return std::make_shared<ClassifierHead>(spec_.spatial_dims, channels_, n,
-                                            HeadOptions().dropout(dropout_));
-  }
   ChainPtr stem_;
   std::shared_ptr<DilatedBranches> parallel_;
   torch::nn::AnyModule pool_;
   std::shared_ptr<ConvNormAct> fuse_;
-  std::shared_ptr<ClassifierHead> head_;
-  int64_t channels_ = 0;
-  double dropout_ = 0.0;
 };
 
 MEDCNN_REGISTER_NETWORK("pdcovidnet", PdCovidNet);

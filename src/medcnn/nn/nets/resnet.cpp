@@ -9,25 +9,24 @@
 // torchvision's), head.fc.
 #include "medcnn/nn/blocks/block.h"
 #include "medcnn/nn/blocks/bottleneck.h"
-#include "medcnn/nn/blocks/classifier_head.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/blocks/residual_block.h"
 #include "medcnn/nn/blocks/size_chain.h"
+#include "medcnn/nn/headed_network.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
 
 namespace medcnn {
 namespace {
 
-class ResNet : public Network {
+class ResNet : public HeadedNetwork {
  public:
   ResNet(const NetworkSpec& spec, const std::vector<int64_t>& blocks, bool bottleneck)
-      : Network(spec) {
+      : HeadedNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"width", "stem", "dropout"});
     const int64_t width = p.get_int("width", 64);
     const std::string stem = p.get_string("stem", "imagenet", {"imagenet", "small"});
-    dropout_ = p.get_prob("dropout", 0.0);
+    const double dropout = p.get_prob("dropout", 0.0);
     const int64_t d = spec.spatial_dims;
 
     SizeChain sizes;
@@ -64,10 +63,8 @@ class ResNet : public Network {
       register_module("layer" + std::to_string(s + 1), stage);
       layers_.push_back(stage);
     }
-    channels_ = in;
     min_input_size_ = sizes.min_input();
-    head_ = make_head(spec.num_classes);
-    install_head(head_, spec.num_classes);
+    build_head(in, HeadOptions().dropout(dropout));
   }
 
   at::Tensor features(at::Tensor x) override {
@@ -76,22 +73,10 @@ class ResNet : public Network {
     for (auto& l : layers_) x = l->forward(x);
     return x;
   }
-  at::Tensor head(at::Tensor f) override { return head_->forward(f); }
-  void reset_head(int64_t num_classes) override {
-    head_ = make_head(num_classes);
-    install_head(head_, num_classes);
-  }
 
  private:
-  std::shared_ptr<ClassifierHead> make_head(int64_t n) const {
-    return std::make_shared<ClassifierHead>(spec_.spatial_dims, channels_, n,
-                                            HeadOptions().dropout(dropout_));
-  }
   ChainPtr stem_;
   std::vector<ChainPtr> layers_;
-  std::shared_ptr<ClassifierHead> head_;
-  int64_t channels_ = 0;
-  double dropout_ = 0.0;
 };
 
 class ResNet18 : public ResNet {

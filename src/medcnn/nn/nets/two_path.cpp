@@ -12,25 +12,24 @@
 // Names: stream1.*, stream2.*, head.fc. Min input 2^(stages-1).
 #include "medcnn/core/error.h"
 #include "medcnn/nn/blocks/block.h"
-#include "medcnn/nn/blocks/classifier_head.h"
 #include "medcnn/nn/blocks/conv_norm_act.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/blocks/size_chain.h"
+#include "medcnn/nn/headed_network.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
 
 namespace medcnn {
 namespace {
 
-class TwoPath : public Network {
+class TwoPath : public HeadedNetwork {
  public:
-  explicit TwoPath(const NetworkSpec& spec) : Network(spec) {
+  explicit TwoPath(const NetworkSpec& spec) : HeadedNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"width", "stages", "kernels", "dropout"});
     const int64_t w = p.get_int("width", 16);
     const int64_t stages = p.get_int("stages", 4, 1, 12);
     const auto kernels = p.get_ints("kernels", {3, 3});
-    dropout_ = p.get_prob("dropout", 0.0);
+    const double dropout = p.get_prob("dropout", 0.0);
     if (kernels.size() != 2 || kernels[0] % 2 == 0 || kernels[1] % 2 == 0)
       throw ConfigError(p.where("kernels"), "expected two odd kernel sizes, one per stream");
     if (spec.in_channels % 2 != 0)
@@ -54,12 +53,10 @@ class TwoPath : public Network {
       register_module("stream" + std::to_string(s + 1), stream);
       streams_.push_back(stream);
     }
-    channels_ = 2 * (w << (stages - 1));
     SizeChain sizes;
     for (int64_t j = 0; j + 1 < stages; ++j) sizes.pool(2, 2);
     min_input_size_ = sizes.min_input();
-    head_ = make_head(spec.num_classes);
-    install_head(head_, spec.num_classes);
+    build_head(2 * (w << (stages - 1)), HeadOptions().dropout(dropout));
   }
 
   at::Tensor features(at::Tensor x) override {
@@ -68,21 +65,10 @@ class TwoPath : public Network {
                        streams_[1]->forward(x.narrow(1, half_, half_))},
                       1);
   }
-  at::Tensor head(at::Tensor f) override { return head_->forward(f); }
-  void reset_head(int64_t num_classes) override {
-    head_ = make_head(num_classes);
-    install_head(head_, num_classes);
-  }
 
  private:
-  std::shared_ptr<ClassifierHead> make_head(int64_t n) const {
-    return std::make_shared<ClassifierHead>(spec_.spatial_dims, channels_, n,
-                                            HeadOptions().dropout(dropout_));
-  }
   std::vector<ChainPtr> streams_;
-  std::shared_ptr<ClassifierHead> head_;
-  int64_t half_ = 1, channels_ = 0;
-  double dropout_ = 0.0;
+  int64_t half_ = 1;
 };
 
 MEDCNN_REGISTER_NETWORK("two_path", TwoPath);

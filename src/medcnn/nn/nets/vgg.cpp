@@ -9,31 +9,29 @@
 // Names: features.N (torchvision's indices), head.fc1, head.fc2, head.fc.
 // features() is the output of the last max pool; min input 32.
 #include "medcnn/nn/blocks/block.h"
-#include "medcnn/nn/blocks/classifier_head.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/blocks/size_chain.h"
+#include "medcnn/nn/chain_network.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
 
 namespace medcnn {
 namespace {
 
 constexpr int64_t M = 0;  // max pool
 
-class Vgg : public Network {
+class Vgg : public ChainNetwork {
  public:
-  Vgg(const NetworkSpec& spec, const std::vector<int64_t>& cfg) : Network(spec) {
+  Vgg(const NetworkSpec& spec, const std::vector<int64_t>& cfg) : ChainNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"width", "batch_norm", "fc_width", "dropout", "pool_size"});
     const int64_t width = p.get_int("width", 64);
     const bool bn = p.get_bool("batch_norm", false);
-    fc_width_ = p.get_int("fc_width", 4096);
-    dropout_ = p.get_prob("dropout", 0.5);
+    const int64_t fc_width = p.get_int("fc_width", 4096);
+    const double dropout = p.get_prob("dropout", 0.5);
     const int64_t d = spec.spatial_dims;
-    pool_size_ = p.get_int("pool_size", d == 1 ? 49 : d == 2 ? 7 : 3);
+    const int64_t pool_size = p.get_int("pool_size", d == 1 ? 49 : d == 2 ? 7 : 3);
 
     SizeChain sizes;
-    features_ = std::make_shared<Chain>();
     int64_t in = spec.in_channels;
     for (int64_t v : cfg) {
       if (v == M) {
@@ -47,34 +45,10 @@ class Vgg : public Network {
       features_->add(torch::nn::AnyModule(torch::nn::ReLU()));
       in = out;
     }
-    register_module("features", features_);
-    channels_ = in;
     min_input_size_ = sizes.min_input();
-    head_ = make_head(spec.num_classes);
-    install_head(head_, spec.num_classes);
+    build_head(in, HeadOptions().pool_size(pool_size).hidden({fc_width, fc_width})
+                       .hidden_dropout(dropout));
   }
-
-  at::Tensor features(at::Tensor x) override {
-    check_input(x);
-    return features_->forward(x);
-  }
-  at::Tensor head(at::Tensor f) override { return head_->forward(f); }
-  void reset_head(int64_t num_classes) override {
-    head_ = make_head(num_classes);
-    install_head(head_, num_classes);
-  }
-
- private:
-  std::shared_ptr<ClassifierHead> make_head(int64_t n) const {
-    return std::make_shared<ClassifierHead>(
-        spec_.spatial_dims, channels_, n,
-        HeadOptions().pool_size(pool_size_).hidden({fc_width_, fc_width_})
-            .hidden_dropout(dropout_));
-  }
-  ChainPtr features_;
-  std::shared_ptr<ClassifierHead> head_;
-  int64_t channels_ = 0, fc_width_ = 4096, pool_size_ = 7;
-  double dropout_ = 0.5;
 };
 
 class Vgg11 : public Vgg {

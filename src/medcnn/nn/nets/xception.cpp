@@ -14,26 +14,25 @@
 #include <cmath>
 
 #include "medcnn/nn/blocks/block.h"
-#include "medcnn/nn/blocks/classifier_head.h"
 #include "medcnn/nn/blocks/conv_norm_act.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/blocks/separable_conv.h"
 #include "medcnn/nn/blocks/size_chain.h"
 #include "medcnn/nn/blocks/xception_block.h"
+#include "medcnn/nn/headed_network.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
 
 namespace medcnn {
 namespace {
 
-class Xception : public Network {
+class Xception : public HeadedNetwork {
  public:
-  explicit Xception(const NetworkSpec& spec) : Network(spec) {
+  explicit Xception(const NetworkSpec& spec) : HeadedNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"width", "middle_blocks", "dropout"});
     const double width = p.get_double("width", 1.0, 1e-3, 64.0);
     const int64_t middle = p.get_int("middle_blocks", 4, 0, 64);
-    dropout_ = p.get_prob("dropout", 0.0);
+    const double dropout = p.get_prob("dropout", 0.0);
     const int64_t d = spec.spatial_dims;
     auto c = [width](int64_t n) { return std::max<int64_t>(1, std::llround(n * width)); };
     using torch::nn::AnyModule;
@@ -68,10 +67,8 @@ class Xception : public Network {
         .add("act2", AnyModule(torch::nn::ReLU()));
     register_module("exit", exit_);
     sizes.pool(3, 2, 1);
-    channels_ = c(2048);
     min_input_size_ = sizes.min_input();
-    head_ = make_head(spec.num_classes);
-    install_head(head_, spec.num_classes);
+    build_head(c(2048), HeadOptions().dropout(dropout));
   }
 
   at::Tensor features(at::Tensor x) override {
@@ -80,21 +77,9 @@ class Xception : public Network {
     if (!middle_->empty()) x = middle_->forward(x);
     return exit_->forward(x);
   }
-  at::Tensor head(at::Tensor f) override { return head_->forward(f); }
-  void reset_head(int64_t num_classes) override {
-    head_ = make_head(num_classes);
-    install_head(head_, num_classes);
-  }
 
  private:
-  std::shared_ptr<ClassifierHead> make_head(int64_t n) const {
-    return std::make_shared<ClassifierHead>(spec_.spatial_dims, channels_, n,
-                                            HeadOptions().dropout(dropout_));
-  }
   ChainPtr stem_, entry_, middle_, exit_;
-  std::shared_ptr<ClassifierHead> head_;
-  int64_t channels_ = 0;
-  double dropout_ = 0.0;
 };
 
 MEDCNN_REGISTER_NETWORK("xception", Xception);

@@ -12,26 +12,25 @@
 #include <cmath>
 
 #include "medcnn/nn/blocks/block.h"
-#include "medcnn/nn/blocks/classifier_head.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/blocks/size_chain.h"
+#include "medcnn/nn/chain_network.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
 
 namespace medcnn {
 namespace {
 
-class ZfNet : public Network {
+class ZfNet : public ChainNetwork {
  public:
-  explicit ZfNet(const NetworkSpec& spec) : Network(spec) {
+  explicit ZfNet(const NetworkSpec& spec) : ChainNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"width", "fc_width", "dropout", "lrn", "pool_size"});
     const double width = p.get_double("width", 1.0, 1e-3, 64.0);
-    fc_width_ = p.get_int("fc_width", 4096);
-    dropout_ = p.get_prob("dropout", 0.5);
+    const int64_t fc_width = p.get_int("fc_width", 4096);
+    const double dropout = p.get_prob("dropout", 0.5);
     const bool lrn = p.get_bool("lrn", false);
     const int64_t d = spec.spatial_dims;
-    pool_size_ = p.get_int("pool_size", d == 1 ? 36 : d == 2 ? 6 : 3);
+    const int64_t pool_size = p.get_int("pool_size", d == 1 ? 36 : d == 2 ? 6 : 3);
     auto c = [width](int64_t n) { return std::max<int64_t>(1, std::llround(n * width)); };
     auto relu = [] { return torch::nn::AnyModule(torch::nn::ReLU()); };
     auto norm = [] {
@@ -39,7 +38,6 @@ class ZfNet : public Network {
           torch::nn::LocalResponseNormOptions(5).alpha(1e-4).beta(0.75).k(2.0)));
     };
 
-    features_ = std::make_shared<Chain>();
     features_->add(conv_nd(d, spec.in_channels, c(96), 7, 2, 1)).add(relu());
     if (lrn) features_->add(norm());
     features_->add(max_pool_nd(d, 3, 2, 1));
@@ -49,7 +47,6 @@ class ZfNet : public Network {
     features_->add(conv_nd(d, c(256), c(384), 3, 1, 1)).add(relu());
     features_->add(conv_nd(d, c(384), c(384), 3, 1, 1)).add(relu());
     features_->add(conv_nd(d, c(384), c(256), 3, 1, 1)).add(relu()).add(max_pool_nd(d, 3, 2));
-    register_module("features", features_);
     SizeChain sizes;
     sizes.conv(7, 2, 1);
     sizes.pool(3, 2, 1);
@@ -57,32 +54,9 @@ class ZfNet : public Network {
     sizes.pool(3, 2, 1);
     sizes.pool(3, 2);
     min_input_size_ = sizes.min_input();
-    channels_ = c(256);
-    head_ = make_head(spec.num_classes);
-    install_head(head_, spec.num_classes);
+    build_head(c(256), HeadOptions().pool_size(pool_size).hidden({fc_width, fc_width})
+                           .hidden_dropout(dropout));
   }
-
-  at::Tensor features(at::Tensor x) override {
-    check_input(x);
-    return features_->forward(x);
-  }
-  at::Tensor head(at::Tensor f) override { return head_->forward(f); }
-  void reset_head(int64_t num_classes) override {
-    head_ = make_head(num_classes);
-    install_head(head_, num_classes);
-  }
-
- private:
-  std::shared_ptr<ClassifierHead> make_head(int64_t n) const {
-    return std::make_shared<ClassifierHead>(
-        spec_.spatial_dims, channels_, n,
-        HeadOptions().pool_size(pool_size_).hidden({fc_width_, fc_width_})
-            .hidden_dropout(dropout_));
-  }
-  ChainPtr features_;
-  std::shared_ptr<ClassifierHead> head_;
-  int64_t channels_ = 0, fc_width_ = 4096, pool_size_ = 6;
-  double dropout_ = 0.5;
 };
 
 MEDCNN_REGISTER_NETWORK("zfnet", ZfNet);
