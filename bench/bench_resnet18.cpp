@@ -4,7 +4,8 @@
 //   bench_resnet18 [--sizes 28,224] [--threads T] [--workers W] [--peer-workers 0]
 //                  [--images N] [--train-seconds S] [--train-seconds-224 S]
 //                  [--infer-seconds S] [--levers fp32,bf16,cl,bf16_cl]
-//                  [--rounds R] [--python PYTHON | --no-python] [--json FILE]
+//                  [--rounds R] [--idle-wait S] [--python PYTHON | --no-python]
+//                  [--json FILE]
 //
 // For each image size (28: stem "small", 224: stem "imagenet"; 3 channels,
 // 2 classes, medcnn::make_network "resnet18"):
@@ -27,10 +28,13 @@
 // processes, default 0 = PyTorch's default), fp32 and bf16 autocast training,
 // and eager / torch.jit-frozen inference (see bench/resnet18_peer.py).
 // torch intra-op threads: T on both sides (default: all cores).
-// Rounds: the whole block of measurements of one size is repeated R times
-// (default 2), medcnn and PyTorch alternating, and the tables show the median
-// over the rounds, so that a load that comes and goes on a shared machine
-// hits both sides alike; the JSON keeps every round.
+// Shared machine: before each timed measurement both sides wait (at most
+// --idle-wait S seconds, default 60) until other processes use under 10% of
+// the CPUs for 3 s, and record the share of the CPUs other processes used
+// while it ran (others_cpu, from /proc/stat). The whole block of one size is
+// repeated R times (--rounds, default 2), medcnn and PyTorch alternating;
+// the tables show, per measurement, the round with the lowest others_cpu
+// (and that share), the JSON keeps every round.
 // Prints markdown tables (medcnn / PyTorch ratios) and, with --json, writes
 // every measurement to FILE.
 #include <ATen/autocast_mode.h>
@@ -69,6 +73,56 @@ constexpr int64_t kBatch = 32;
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
+
+// CPU time of the whole machine and of this process (with its waited-for
+// children), in clock ticks, from /proc: the share of the machine that OTHER
+// processes used during a measurement tells whether it was disturbed.
+struct CpuSample {
+  long long busy = 0, total = 0, own = 0;
+};
+
+CpuSample cpu_sample() {
+  CpuSample c;
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  long long v[8] = {0};
+  stat >> cpu;
+  for (long long& x : v) stat >> x;  // user nice system idle iowait irq softirq steal
+  c.busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+  c.total = c.busy + v[3] + v[4];
+  std::ifstream self("/proc/self/stat");
+  std::string line;
+  std::getline(self, line);
+  std::istringstream rest(line.substr(line.rfind(')') + 2));
+  std::string field;
+  std::vector<std::string> f;
+  while (rest >> field) f.push_back(field);
+  if (f.size() > 14)  // fields 14-17 of stat(5), counted from the state (field 3)
+    c.own = std::stoll(f[11]) + std::stoll(f[12]) + std::stoll(f[13]) + std::stoll(f[14]);
+  return c;
+}
+
+// Share (0..1) of all CPUs used by other processes between a and b.
+double others_share(const CpuSample& a, const CpuSample& b) {
+  const double total = static_cast<double>(b.total - a.total);
+  if (total <= 0) return 0;
+  return std::max(0.0, static_cast<double>((b.busy - a.busy) - (b.own - a.own)) / total);
+}
+
+// Waits until other processes use under 10% of the machine for 3 s in a row,
+// at most max_seconds. Returns the seconds waited.
+double wait_for_idle(double max_seconds) {
+  const auto t0 = Clock::now();
+  int quiet = 0;
+  while (quiet < 3 && seconds_since(t0) < max_seconds) {
+    const CpuSample a = cpu_sample();
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    quiet = others_share(a, cpu_sample()) < 0.1 ? quiet + 1 : 0;
+  }
+  return seconds_since(t0);
+}
+
+double g_idle_wait = 60;  // --idle-wait
 
 // uint8 images [3, size, size] and labels 0/1, in memory.
 class MemoryDataset : public Dataset {
@@ -186,6 +240,8 @@ json train(const Options& o, int64_t size, const std::string& lever) {
   const double budget = size > 64 ? o.train_seconds_224 : o.train_seconds;
   int64_t steps = 0;
   double last_loss = 0, elapsed = 0;
+  const double waited = wait_for_idle(g_idle_wait);
+  const CpuSample c0 = cpu_sample();
   const auto t0 = Clock::now();
   do {
     last_loss = step();
@@ -195,13 +251,16 @@ json train(const Options& o, int64_t size, const std::string& lever) {
   return {{"side", "medcnn"}, {"mode", "train_" + lever}, {"size", size}, {"batch", kBatch},
           {"workers", o.workers}, {"steps", steps}, {"images", steps * kBatch},
           {"seconds", elapsed}, {"images_per_s", steps * kBatch / elapsed},
-          {"last_loss", last_loss}};
+          {"last_loss", last_loss}, {"others_cpu", others_share(c0, cpu_sample())},
+          {"idle_wait_s", waited}};
 }
 
 json latency(const std::function<at::Tensor(const at::Tensor&)>& fn, const at::Tensor& x,
              double seconds) {
   for (int i = 0; i < 3; ++i) fn(x);
   std::vector<double> times;
+  const double waited = wait_for_idle(g_idle_wait);
+  const CpuSample c0 = cpu_sample();
   const auto end = Clock::now() + std::chrono::duration<double>(seconds);
   while (times.size() < 5 || Clock::now() < end) {
     const auto t0 = Clock::now();
@@ -212,7 +271,8 @@ json latency(const std::function<at::Tensor(const at::Tensor&)>& fn, const at::T
   std::sort(sorted.begin(), sorted.end());
   const size_t n = sorted.size();
   const double median = n % 2 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-  return {{"runs", n}, {"median_ms", median}, {"min_ms", sorted.front()}};
+  return {{"runs", n}, {"median_ms", median}, {"min_ms", sorted.front()},
+          {"others_cpu", others_share(c0, cpu_sample())}, {"idle_wait_s", waited}};
 }
 
 std::vector<json> infer(const Options& o, int64_t size) {
@@ -251,7 +311,7 @@ std::vector<json> infer(const Options& o, int64_t size) {
       const at::Tensor got = model.forward(batch);
       const at::Tensor pg = torch::softmax(got, 1), pw = torch::softmax(want, 1);
       r.update({{"side", "medcnn"}, {"mode", cl ? "infer_optimized_cl" : "infer_optimized"},
-                {"size", size}, {"batch", b}, {"optimized", model.optimized()},
+                {"size", size}, {"batch", b}, {"level", model.level()},
                 {"fallback_reason", model.fallback_reason()}, {"build_s", build_s},
                 {"traces", model.traces_made()},
                 {"max_abs_logit_diff", (got - want).abs().max().item<double>()},
@@ -286,7 +346,8 @@ std::vector<json> peer(const Options& o, int64_t size, const std::string& modes,
   cmd << o.python << " " << MEDCNN_SOURCE_DIR << "/bench/resnet18_peer.py --json --size " << size
       << " --threads " << torch::get_num_threads() << " --workers " << workers << " --images "
       << o.images << " --train-seconds " << (size > 64 ? o.train_seconds_224 : o.train_seconds)
-      << " --infer-seconds " << o.infer_seconds << " --modes " << modes;
+      << " --infer-seconds " << o.infer_seconds << " --idle-wait " << g_idle_wait
+      << " --modes " << modes;
   std::vector<json> rows;
   std::istringstream lines(run_capture(cmd.str()));
   for (std::string line; std::getline(lines, line);)
@@ -318,11 +379,15 @@ std::string ratio(const json* a, const json* b, const char* key, bool inverse) {
   return fmt(inverse ? y / x : x / y, 2) + "x";
 }
 
+std::string others(const json& r) {
+  return r.contains("others_cpu") ? fmt(100 * r["others_cpu"].get<double>(), 0) + "%" : "-";
+}
+
 void print_tables(const Options& o, const std::vector<json>& rows) {
   const int pw = o.peer_workers.empty() ? -1 : o.peer_workers.front();
   std::cout << "\n### Training, batch 32 (images/s, data loading included)\n\n"
-            << "| size | side | levers | images/s | steps | last loss | vs PyTorch fp32 | "
-               "vs PyTorch bf16 |\n|---:|---|---|---:|---:|---:|---:|---:|\n";
+            << "| size | side | levers | images/s | steps | last loss | others' CPU | "
+               "vs PyTorch fp32 | vs PyTorch bf16 |\n|---:|---|---|---:|---:|---:|---:|---:|---:|\n";
   for (int64_t size : o.sizes) {
     const json* p32 = find(rows, "pytorch", "train", size, -1, pw);
     const json* p16 = find(rows, "pytorch", "train_bf16", size, -1, pw);
@@ -334,14 +399,14 @@ void print_tables(const Options& o, const std::vector<json>& rows) {
       if (!mine) levers += ", " + std::to_string(r["workers"].get<int>()) + " loader workers";
       std::cout << "| " << size << " | " << (mine ? "medcnn" : "PyTorch") << " | " << levers
                 << " | " << fmt(r["images_per_s"], 1) << " | " << r["steps"] << " | "
-                << fmt(r["last_loss"], 3) << " | "
+                << fmt(r["last_loss"], 3) << " | " << others(r) << " | "
                 << (mine ? ratio(&r, p32, "images_per_s", false) : "") << " | "
                 << (mine ? ratio(&r, p16, "images_per_s", false) : "") << " |\n";
     }
   }
   std::cout << "\n### Inference latency (median ms)\n\n"
-            << "| size | batch | side | mode | median ms | runs | PyTorch eager / this | "
-               "PyTorch jit / this |\n|---:|---:|---|---|---:|---:|---:|---:|\n";
+            << "| size | batch | side | mode | median ms | runs | others' CPU | "
+               "PyTorch eager / this | PyTorch jit / this |\n|---:|---:|---|---|---:|---:|---:|---:|---:|\n";
   for (int64_t size : o.sizes)
     for (int64_t b : {int64_t{1}, kBatch}) {
       const json* pe = find(rows, "pytorch", "infer", size, b);
@@ -353,28 +418,31 @@ void print_tables(const Options& o, const std::vector<json>& rows) {
         const bool mine = r["side"] == "medcnn";
         std::cout << "| " << size << " | " << b << " | " << (mine ? "medcnn" : "PyTorch") << " | "
                   << r["mode"].get<std::string>() << " | " << fmt(r["median_ms"], 2) << " | "
-                  << r["runs"] << " | " << ratio(&r, pe, "median_ms", true) << " | "
+                  << r["runs"] << " | " << others(r) << " | " << ratio(&r, pe, "median_ms", true) << " | "
                   << ratio(&r, pj, "median_ms", true) << " |\n";
       }
     }
   std::cout << "\n### Optimised model against eager (the full batch of 32)\n\n"
-            << "| size | traced at batch | mode | optimised | max abs logit diff | "
+            << "| size | traced at batch | mode | level | max abs logit diff | "
                "max abs prob diff | argmax equal | build s |\n"
                "|---:|---:|---|---|---:|---:|---|---:|\n";
   for (const auto& r : rows)
     if (r.contains("max_abs_logit_diff"))
       std::cout << "| " << r["size"] << " | " << r["batch"] << " | " << r["mode"].get<std::string>()
-                << " | " << (r["optimized"].get<bool>() ? "yes" : "no: " + r["fallback_reason"].get<std::string>())
+                << " | " << r["level"].get<std::string>() +
+                       (r["fallback_reason"].get<std::string>().empty()
+                            ? ""
+                            : " (" + r["fallback_reason"].get<std::string>() + ")")
                 << " | " << r["max_abs_logit_diff"].get<double>() << " | "
                 << r["max_abs_prob_diff"].get<double>() << " | "
                 << (r["argmax_equal"].get<bool>() ? "yes" : "no") << " | "
                 << fmt(r["build_s"], 2) << " |\n";
 }
 
-// One row per measurement (side, mode, size, batch, workers): the median of
-// images_per_s / median_ms over the rounds, the steps and runs summed, the
-// other fields from the last round.
-std::vector<json> median_over_rounds(const std::vector<json>& rows) {
+// One row per measurement (side, mode, size, batch, workers): of its rounds,
+// the one that other processes disturbed least (lowest others_cpu), with the
+// number of rounds.
+std::vector<json> least_disturbed(const std::vector<json>& rows) {
   std::vector<json> out;
   std::vector<std::vector<const json*>> groups;
   for (const auto& r : rows) {
@@ -391,25 +459,11 @@ std::vector<json> median_over_rounds(const std::vector<json>& rows) {
     }
     if (!placed) groups.push_back({&r});
   }
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-  };
   for (const auto& g : groups) {
-    json m = *g.back();
-    for (const char* key : {"images_per_s", "median_ms"}) {
-      if (!m.contains(key)) continue;
-      std::vector<double> v;
-      for (const json* r : g) v.push_back((*r)[key].get<double>());
-      m[key] = median(v);
-    }
-    for (const char* key : {"steps", "runs"}) {
-      if (!m.contains(key)) continue;
-      int64_t total = 0;
-      for (const json* r : g) total += (*r)[key].get<int64_t>();
-      m[key] = total;
-    }
+    const json* best = g.front();
+    for (const json* r : g)
+      if (r->value("others_cpu", 1.0) < best->value("others_cpu", 1.0)) best = r;
+    json m = *best;
     m["rounds"] = g.size();
     out.push_back(m);
   }
@@ -443,6 +497,7 @@ int main(int argc, char** argv) {
       else if (a == "--threads") o.threads = std::stoi(value());
       else if (a == "--workers") o.workers = std::stoi(value());
       else if (a == "--rounds") o.rounds = std::max(1, std::stoi(value()));
+      else if (a == "--idle-wait") g_idle_wait = std::stod(value());
       else if (a == "--peer-workers") o.peer_workers = parse_list<int>(value());
       else if (a == "--images") o.images = std::stoll(value());
       else if (a == "--train-seconds") o.train_seconds = std::stod(value());
@@ -483,9 +538,9 @@ int main(int argc, char** argv) {
         if (!o.python.empty())
           for (auto& r : peer(o, size, "infer,infer_jit", 0)) tag(r);
       }
-    print_tables(o, median_over_rounds(rows));
+    print_tables(o, least_disturbed(rows));
     std::cout << "\ntorch intra-op threads " << threads << " on both sides; medcnn loader workers "
-              << o.workers << "; " << o.rounds << " rounds (median shown); "
+              << o.workers << "; " << o.rounds << " rounds (least disturbed shown); "
               << fmt(seconds_since(t_start), 0) << " s; load average before " << load_before
               << ", after " << load_average() << "\n";
     if (!o.json_path.empty()) {

@@ -12,7 +12,8 @@ honesty, torch.jit.trace + torch.jit.freeze + torch.jit.optimize_for_inference.
 
 usage: resnet18_peer.py --size 28|224 [--threads T] [--images N] [--train-seconds S]
                         [--train-min-steps K] [--infer-seconds S] [--infer-min-runs R]
-                        [--workers W] [--modes train,train_bf16,infer,infer_jit] [--json]
+                        [--workers W] [--idle-wait S] [--json]
+                        [--modes train,train_bf16,infer,infer_jit]
 
 At 28 the stem is "small" (3x3 conv stride 1, no max pool, as CIFAR ResNets
 and medcnn's stem = "small"); at 224 torchvision's (7x7 stride 2 + max pool).
@@ -22,6 +23,9 @@ not matter for speed). Training: one untimed warm-up of 2 steps, then steps
 and at least K steps have passed; images/s = images / time. Inference:
 batch 1 and batch 32 of one normalised batch, 3 warm-up runs, then runs
 until S seconds and at least R runs; the median latency is reported.
+Before each timed part it waits (at most --idle-wait S seconds) until other
+processes use under 10% of the CPUs for 3 s, and it reports the share of the
+CPUs that other processes used while it ran (others_cpu, from /proc/stat).
 Prints one JSON object per line with --json, else a readable line each.
 """
 import argparse
@@ -107,6 +111,31 @@ class InMemoryImages(torch.utils.data.Dataset):
         return (x - self.mean) / self.std, int(self.labels[i])
 
 
+def cpu_sample():
+    """(busy, total) clock ticks of the machine and this process's own ticks."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7]
+    t = os.times()
+    return busy, busy + v[3] + v[4], (t.user + t.system) * os.sysconf("SC_CLK_TCK")
+
+
+def others_share(a, b):
+    """Share (0..1) of all CPUs used by other processes between samples a and b."""
+    total = b[1] - a[1]
+    return max(0.0, ((b[0] - a[0]) - (b[2] - a[2])) / total) if total > 0 else 0.0
+
+
+def wait_for_idle(max_seconds):
+    """Waits until others use under 10% of the CPUs for 3 s in a row (at most max_seconds)."""
+    t0, quiet = time.perf_counter(), 0
+    while quiet < 3 and time.perf_counter() - t0 < max_seconds:
+        a = cpu_sample()
+        time.sleep(1)
+        quiet = quiet + 1 if others_share(a, cpu_sample()) < 0.1 else 0
+    return time.perf_counter() - t0
+
+
 def make_data(n, size):
     g = torch.Generator().manual_seed(1)
     images = torch.randint(0, 256, (n, 3, size, size), dtype=torch.uint8, generator=g)
@@ -149,6 +178,8 @@ def train(args, bf16):
     for _ in range(2):
         step()
     steps, losses = 0, []
+    waited = wait_for_idle(args.idle_wait)
+    c0 = cpu_sample()
     t0 = time.perf_counter()
     while True:
         losses.append(step())
@@ -157,20 +188,24 @@ def train(args, bf16):
         if elapsed >= args.train_seconds and steps >= args.train_min_steps:
             break
     return {"steps": steps, "images": steps * args.batch, "seconds": elapsed,
-            "images_per_s": steps * args.batch / elapsed, "last_loss": losses[-1]}
+            "images_per_s": steps * args.batch / elapsed, "last_loss": losses[-1],
+            "others_cpu": others_share(c0, cpu_sample()), "idle_wait_s": waited}
 
 
-def latency(fn, x, seconds, min_runs):
+def latency(fn, x, seconds, min_runs, idle_wait):
     for _ in range(3):
         fn(x)
     times = []
+    waited = wait_for_idle(idle_wait)
+    c0 = cpu_sample()
     t_end = time.perf_counter() + seconds
     while len(times) < min_runs or time.perf_counter() < t_end:
         t0 = time.perf_counter()
         fn(x)
         times.append(time.perf_counter() - t0)
     return {"runs": len(times), "median_ms": 1000 * statistics.median(times),
-            "min_ms": 1000 * min(times)}
+            "min_ms": 1000 * min(times), "others_cpu": others_share(c0, cpu_sample()),
+            "idle_wait_s": waited}
 
 
 def infer(args, jit):
@@ -192,7 +227,7 @@ def infer(args, jit):
             def fn(t):
                 with torch.no_grad():
                     return model(t)
-        r = latency(fn, x, args.infer_seconds, args.infer_min_runs)
+        r = latency(fn, x, args.infer_seconds, args.infer_min_runs, args.idle_wait)
         r["batch"] = b
         out.append(r)
     return out
@@ -209,6 +244,7 @@ def main():
     p.add_argument("--infer-seconds", type=float, default=3)
     p.add_argument("--infer-min-runs", type=int, default=5)
     p.add_argument("--workers", type=int, default=0)
+    p.add_argument("--idle-wait", type=float, default=0)
     p.add_argument("--modes", default="train,train_bf16,infer,infer_jit")
     p.add_argument("--json", action="store_true")
     args = p.parse_args()

@@ -70,7 +70,7 @@ void expect_close(const at::Tensor& got, const at::Tensor& want, double tol, con
 TEST(OptimizeForInference, MatchesEagerForBatchAndImageSizes) {
   SmallNet net = make_net();
   auto model = medcnn::optimize_for_inference(net.ptr(), torch::randn({1, 3, 32, 32}));
-  ASSERT_TRUE(model.optimized()) << model.fallback_reason();
+  ASSERT_EQ(model.level(), "optimized") << model.fallback_reason();
   EXPECT_TRUE(model.fallback_reason().empty());
   // The weights are frozen into the graph: no parameter reads remain.
   EXPECT_EQ(model.graph_dump().find("prim::GetAttr"), std::string::npos) << model.graph_dump();
@@ -153,6 +153,7 @@ TEST(OptimizeForInference, ValueDependentBranchFallsBackToEager) {
   BranchNet net;
   auto model = medcnn::optimize_for_inference(net.ptr(), torch::rand({3, 4}) + 1);
   EXPECT_FALSE(model.optimized());
+  EXPECT_EQ(model.level(), "eager");
   EXPECT_NE(model.fallback_reason().find("aten::mean"), std::string::npos) << model.fallback_reason();
   const at::Tensor pos = torch::rand({3, 4}) + 1, neg = -pos;
   torch::NoGradGuard no_grad;

@@ -22,7 +22,8 @@ namespace {
 // One way to run inputs of one shape: an optimised module, or the eager net.
 struct Plan {
   std::optional<torch::jit::Module> module;  // nullopt: eager
-  std::string reason;                        // why eager ("" when optimised)
+  std::string level = "eager";               // "optimized", "frozen" or "eager"
+  std::string reason;                        // why not "optimized" ("" when it is)
 };
 using PlanPtr = std::shared_ptr<const Plan>;
 using ShapeKey = std::tuple<std::vector<int64_t>, int, int, int>;  // sizes, dtype, device
@@ -68,6 +69,28 @@ std::string unused_ops(const torch::jit::Graph& graph, const torch::jit::Value* 
   std::string list;
   for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
   return list;
+}
+
+// A torch error message on one line: its backtrace cut, its lines joined,
+// at most 600 characters.
+std::string one_line(const std::string& message) {
+  std::string m = message.substr(0, message.find("Exception raised from"));
+  m = m.substr(0, m.find("\nframe #"));
+  // "The following operation failed in the TorchScript interpreter.
+  // Traceback of TorchScript ...: <code> RuntimeError: <what>": keep <what>.
+  if (m.find("Traceback of TorchScript") != std::string::npos) {
+    const auto e = m.rfind("Error: ");
+    if (e != std::string::npos) m = "TorchScript: " + m.substr(e + 7);
+  }
+  std::string out;
+  for (char c : m) {
+    if (c == '\n' || c == '\t') c = ' ';
+    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
+    out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (out.size() > 600) out = out.substr(0, 597) + "...";
+  return out;
 }
 
 double max_abs(const at::Tensor& t) {
@@ -120,7 +143,9 @@ struct InferenceModel::Impl {
     return "";
   }
 
-  // Traces forward on x, freezes and optimises. Throws on failure.
+  // Traces forward on x: a jit module whose "forward" runs the recorded
+  // graph on the network's own weights (channels-last copies with that
+  // option). Throws on failure.
   torch::jit::Module trace(const at::Tensor& x) const {
     torch::NoGradGuard no_grad;
     ++traces;
@@ -166,8 +191,7 @@ struct InferenceModel::Impl {
       for (const auto& [name, t] : weights)
         if (t.dim() == 4) self.setattr(name, t.contiguous(at::MemoryFormat::ChannelsLast));
     }
-    torch::jit::Module frozen = torch::jit::freeze(self);
-    return torch::jit::optimize_for_inference(frozen);
+    return self;
   }
 
   // The plan for x's shape: tries `candidate` (a module traced on another
@@ -184,31 +208,50 @@ struct InferenceModel::Impl {
         // fall through: trace on this shape
       }
     }
+    // Traced, then frozen and optimised; if that fails (e.g. an oneDNN op
+    // rejects a size), frozen only; if that fails too, eager.
     auto plan = std::make_shared<Plan>();
-    at::Tensor got;
+    std::optional<torch::jit::Module> traced;
     try {
-      plan->module = trace(x);
-      for (int i = 0; i < std::max(1, options.warmup_runs); ++i) got = run(*plan, x);
-      if (options.check) plan->reason = compare(got, want);
-      if (options.check && plan->reason.empty()) {
-        // A second input with other values (the negated one) catches some
-        // control flow on values that the unused-op test cannot see.
-        const at::Tensor probe = x.is_floating_point() ? x.neg() : x;
-        const std::string r = compare(run(*plan, probe), eager(probe));
-        if (!r.empty()) plan->reason = "on the negated input, " + r;
-      }
+      traced = trace(x);
     } catch (const std::exception& e) {
-      plan->reason = e.what();
-      const auto cut = plan->reason.find('\n');  // torch errors carry a backtrace
-      if (cut != std::string::npos) plan->reason.resize(cut);
+      plan->reason = "tracing: " + one_line(e.what());
     }
-    if (!plan->reason.empty()) {
-      spdlog::warn("optimize_for_inference: input {} runs the eager network ({})", shape_text(x),
-                   plan->reason);
-      plan->module.reset();
-      return {plan, want};
+    for (bool optimize : {true, false}) {
+      if (!traced) break;
+      std::string reason;
+      at::Tensor got;
+      try {
+        Plan p;
+        p.module = torch::jit::freeze(*traced);
+        if (optimize) p.module = torch::jit::optimize_for_inference(*p.module);
+        for (int i = 0; i < std::max(1, options.warmup_runs); ++i) got = run(p, x);
+        if (options.check) reason = compare(got, want);
+        if (options.check && reason.empty()) {
+          // A second input with other values (the negated one) catches some
+          // control flow on values that the unused-op test cannot see.
+          const at::Tensor probe = x.is_floating_point() ? x.neg() : x;
+          const std::string r = compare(run(p, probe), eager(probe));
+          if (!r.empty()) reason = "on the negated input, " + r;
+        }
+        if (reason.empty()) {
+          plan->module = p.module;
+          plan->level = optimize ? "optimized" : "frozen";
+          if (!optimize)
+            spdlog::info("optimize_for_inference: input {} runs the frozen module without the "
+                         "inference optimisations ({})", shape_text(x), plan->reason);
+          return {plan, got};
+        }
+      } catch (const std::exception& e) {
+        reason = one_line(e.what());
+      }
+      plan->reason += std::string(plan->reason.empty() ? "" : "; ") +
+                      (optimize ? "optimised: " : "frozen: ") + reason;
     }
-    return {plan, got};
+    spdlog::warn("optimize_for_inference: input {} runs the eager network ({})", shape_text(x),
+                 plan->reason);
+    plan->level = "eager";
+    return {plan, want};
   }
 
   std::pair<PlanPtr, at::Tensor> plan_for(const at::Tensor& x) const {
@@ -258,6 +301,7 @@ InferenceModel optimize_for_inference(torch::nn::Module& net,
   if (!options.enable) {
     auto plan = std::make_shared<Plan>();
     plan->reason = "disabled (InferenceOptions::enable = false)";
+    plan->level = "eager";
     impl->primary = plan;
     impl->plans.emplace(key_of(x), plan);
   } else {
@@ -287,6 +331,11 @@ bool InferenceModel::optimized() const {
 bool InferenceModel::optimized_for(const at::Tensor& input) const {
   if (!impl_ || !impl_->options.enable) return false;
   return impl_->plan_for(impl_->prepare(input)).first->module.has_value();
+}
+
+std::string InferenceModel::level() const {
+  if (!impl_ || !impl_->primary) return "eager";
+  return impl_->primary->level;
 }
 
 std::string InferenceModel::fallback_reason() const {

@@ -38,7 +38,12 @@
 //    shape, otherwise (or when the check is off) the network is traced again
 //    on that input. A network with global pooling before its head (the ResNets)
 //    reuses one module for every batch size and image size.
-//  - Fallback: when tracing, freezing or running the optimised module throws,
+//  - Levels: the traced module is frozen and optimised ("optimized"); where
+//    that fails or disagrees (e.g. oneDNN's adaptive pooling rejects output
+//    sizes that do not divide the input, as in AlexNet/VGG heads), the frozen
+//    module alone is used ("frozen": conv+bn folded, no oneDNN layouts); where
+//    that fails too, the eager network ("eager").
+//  - Fallback: when tracing, freezing or running the frozen module throws,
 //    or its output differs from the eager output by more than
 //    check_tolerance * max(max |eager output|, 1e-3) (max abs difference) on
 //    the example or on the negated example, a warning is logged and that
@@ -83,12 +88,17 @@ class InferenceModel {
   at::Tensor forward(const at::Tensor& x) const;
   at::Tensor operator()(const at::Tensor& x) const { return forward(x); }
 
-  // True when the example input's shape runs an optimised TorchScript module.
+  // True when the example input's shape runs a TorchScript module (level()
+  // "optimized" or "frozen").
   bool optimized() const;
+  // How the example input's shape runs: "optimized" (frozen + inference
+  // passes), "frozen" (the passes failed: frozen graph, conv+bn folded) or
+  // "eager".
+  std::string level() const;
   // Whether an input of this shape would run (or runs) an optimised module;
   // compiles the plan for the shape if it has not been seen (needs one input).
   bool optimized_for(const at::Tensor& x) const;
-  // Why the example's shape runs eagerly ("" when optimised).
+  // Why the example's shape is not at level "optimized" ("" when it is).
   std::string fallback_reason() const;
   // Number of distinct input shapes seen and distinct traces made so far.
   size_t shapes_seen() const;
