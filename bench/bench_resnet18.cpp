@@ -5,7 +5,7 @@
 //                  [--images N] [--train-seconds S] [--train-seconds-224 S]
 //                  [--infer-seconds S] [--levers fp32,bf16,cl,bf16_cl]
 //                  [--rounds R] [--idle-wait S] [--python PYTHON | --no-python]
-//                  [--json FILE]
+//                  [--json FILE] [--from-json FILE]
 //
 // For each image size (28: stem "small", 224: stem "imagenet"; 3 channels,
 // 2 classes, medcnn::make_network "resnet18"):
@@ -33,8 +33,10 @@
 // the CPUs for 3 s, and record the share of the CPUs other processes used
 // while it ran (others_cpu, from /proc/stat). The whole block of one size is
 // repeated R times (--rounds, default 2), medcnn and PyTorch alternating;
-// the tables show, per measurement, the round with the lowest others_cpu
-// (and that share), the JSON keeps every round.
+// the tables show, per measurement, the mean over the rounds in which others
+// used under 5% of the CPUs (else the least disturbed round), with that
+// share; the JSON keeps every round. --from-json FILE prints the tables of a
+// saved run without measuring.
 // Prints markdown tables (medcnn / PyTorch ratios) and, with --json, writes
 // every measurement to FILE.
 #include <ATen/autocast_mode.h>
@@ -198,7 +200,7 @@ struct Options {
   int64_t images = 256;
   double train_seconds = 6, train_seconds_224 = 12, infer_seconds = 2;
   std::vector<std::string> levers{"fp32", "bf16", "cl", "bf16_cl"};
-  std::string python = "/usr/bin/python3", json_path;
+  std::string python = "/usr/bin/python3", json_path, from_json;
 };
 
 json train(const Options& o, int64_t size, const std::string& lever) {
@@ -439,10 +441,11 @@ void print_tables(const Options& o, const std::vector<json>& rows) {
                 << fmt(r["build_s"], 2) << " |\n";
 }
 
-// One row per measurement (side, mode, size, batch, workers): of its rounds,
-// the one that other processes disturbed least (lowest others_cpu), with the
-// number of rounds.
-std::vector<json> least_disturbed(const std::vector<json>& rows) {
+// One row per measurement (side, mode, size, batch, workers) over its rounds:
+// the mean of images_per_s / median_ms over the rounds that other processes
+// left alone (others_cpu under 5%), or, if none was, the least disturbed
+// round; steps and runs summed over the rounds used; "rounds" = rounds used.
+std::vector<json> combine_rounds(const std::vector<json>& rows) {
   std::vector<json> out;
   std::vector<std::vector<const json*>> groups;
   for (const auto& r : rows) {
@@ -460,11 +463,29 @@ std::vector<json> least_disturbed(const std::vector<json>& rows) {
     if (!placed) groups.push_back({&r});
   }
   for (const auto& g : groups) {
-    const json* best = g.front();
+    std::vector<const json*> used;
     for (const json* r : g)
-      if (r->value("others_cpu", 1.0) < best->value("others_cpu", 1.0)) best = r;
-    json m = *best;
-    m["rounds"] = g.size();
+      if (r->value("others_cpu", 1.0) < 0.05) used.push_back(r);
+    if (used.empty()) {
+      const json* best = g.front();
+      for (const json* r : g)
+        if (r->value("others_cpu", 1.0) < best->value("others_cpu", 1.0)) best = r;
+      used.push_back(best);
+    }
+    json m = *used.back();
+    for (const char* key : {"images_per_s", "median_ms", "others_cpu"}) {
+      if (!m.contains(key)) continue;
+      double sum = 0;
+      for (const json* r : used) sum += (*r)[key].get<double>();
+      m[key] = sum / static_cast<double>(used.size());
+    }
+    for (const char* key : {"steps", "runs"}) {
+      if (!m.contains(key)) continue;
+      int64_t total = 0;
+      for (const json* r : used) total += (*r)[key].get<int64_t>();
+      m[key] = total;
+    }
+    m["rounds"] = used.size();
     out.push_back(m);
   }
   return out;
@@ -507,6 +528,7 @@ int main(int argc, char** argv) {
       else if (a == "--python") o.python = value();
       else if (a == "--no-python") o.python.clear();
       else if (a == "--json") o.json_path = value();
+      else if (a == "--from-json") o.from_json = value();
       else
         throw ConfigError(a, "unknown option (see the comment at the top of bench_resnet18.cpp)");
     }
@@ -517,6 +539,19 @@ int main(int argc, char** argv) {
     const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
     torch::set_num_threads(threads);
 
+    if (!o.from_json.empty()) {
+      std::ifstream in(o.from_json);
+      if (!in) throw IoError(o.from_json, "cannot read");
+      const json saved = json::parse(in);
+      std::vector<json> rows(saved.begin(), saved.end());
+      std::vector<int64_t> sizes;
+      for (const auto& r : rows)
+        if (std::find(sizes.begin(), sizes.end(), r["size"].get<int64_t>()) == sizes.end())
+          sizes.push_back(r["size"].get<int64_t>());
+      o.sizes = sizes;
+      print_tables(o, combine_rounds(rows));
+      return 0;
+    }
     const std::string load_before = load_average();
     const auto t_start = Clock::now();
     std::vector<json> rows;
@@ -538,9 +573,9 @@ int main(int argc, char** argv) {
         if (!o.python.empty())
           for (auto& r : peer(o, size, "infer,infer_jit", 0)) tag(r);
       }
-    print_tables(o, least_disturbed(rows));
+    print_tables(o, combine_rounds(rows));
     std::cout << "\ntorch intra-op threads " << threads << " on both sides; medcnn loader workers "
-              << o.workers << "; " << o.rounds << " rounds (least disturbed shown); "
+              << o.workers << "; " << o.rounds << " rounds (mean of the undisturbed ones shown); "
               << fmt(seconds_since(t_start), 0) << " s; load average before " << load_before
               << ", after " << load_average() << "\n";
     if (!o.json_path.empty()) {

@@ -8,8 +8,9 @@
 // the weights are module attributes, not baked constants), makes the graph the
 // jit module's "forward" method, then applies torch::jit::freeze (weights
 // become constants, conv+batch-norm folded) and torch::jit::optimize_for_inference
-// (oneDNN/MKLDNN convolutions on CPU, fused add/relu, ...). On this project's
-// CPU that makes batch-1 inference 1.4x (224x224) to 13x (28x28) faster.
+// (oneDNN/MKLDNN convolutions on CPU, fused add/relu, ...). For ResNet-18 on
+// this project's 2-core CPU that makes batch-1 inference 2.8x (28x28) and
+// 1.4x (224x224) faster than eager (docs/benchmarks.md).
 //
 // Inputs
 //  - net: the network; it is switched to eval mode and must stay in eval mode
@@ -51,7 +52,8 @@
 //    says why. options.enable = false runs everything eagerly.
 //  - Cost: the first input of a new shape runs the network about 6 times
 //    (eager reference, trace, warm-up runs, negated probe) plus the freezing
-//    passes (ResNet-18: ~0.2-0.5 s on 2 cores); later inputs run once.
+//    passes (ResNet-18 on 2 cores: 0.1-0.5 s, 2.5 s for a batch of 32 at
+//    224x224); later inputs of that shape run once.
 //  - The optimised modules hold a COPY of the weights made when each shape was
 //    first seen: after training the network further, build a new model.
 //  - Thread safety: forward may be called from several threads at once

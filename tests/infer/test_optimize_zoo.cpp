@@ -1,0 +1,97 @@
+// optimize_for_inference over the network zoo (small widths, as in
+// tests/nn/test_networks.cpp): every registered classification network must
+// give the eager network's outputs (eval, no grad; the reference) for batch 1
+// and 2 and two input sizes, and run a TorchScript module (traced and frozen)
+// rather than fall back to eager. A network at level "frozen" (the oneDNN
+// passes failed: AlexNet, ZFNet and VGG's adaptive pooling to a size that does
+// not divide the input) is correct but slower; it is printed.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "medcnn/infer/optimize.h"
+#include "medcnn/nn/network.h"
+
+namespace {
+
+struct ZooCase {
+  std::string name;
+  nlohmann::json params;
+  int64_t in_channels, dims;
+  std::vector<int64_t> sizes;
+};
+
+std::vector<ZooCase> zoo() {
+  using J = nlohmann::json;
+  return {
+      {"lenet5", J::object(), 1, 2, {28, 32}},
+      {"alexnet", {{"width", 0.125}, {"fc_width", 32}}, 3, 2, {64, 80}},
+      {"zfnet", {{"width", 0.125}, {"fc_width", 32}, {"lrn", true}}, 3, 2, {64, 80}},
+      {"vgg11", {{"width", 8}, {"fc_width", 32}, {"batch_norm", true}}, 1, 2, {32, 48}},
+      {"googlenet", {{"width", 0.125}}, 3, 2, {32, 45}},
+      {"resnet18", {{"width", 8}}, 3, 2, {32, 45}},
+      {"resnet18", {{"width", 8}}, 1, 3, {16, 20}},
+      {"resnet34", {{"width", 8}, {"stem", "small"}}, 1, 2, {28, 31}},
+      {"resnet50", {{"width", 4}, {"dropout", 0.2}}, 2, 2, {32, 45}},
+      {"densenet121", {{"growth_rate", 4}, {"init_features", 8}, {"bn_size", 2}}, 1, 2, {32, 45}},
+      {"xception", {{"width", 0.0625}, {"middle_blocks", 1}}, 3, 2, {32, 45}},
+      {"lung_cnn_2x2", {{"k", 1}}, 1, 2, {32, 17}},
+      {"pdcovidnet", {{"width", 4}}, 1, 2, {32, 45}},
+      {"cvr_net", {{"width", 4}}, 1, 2, {32, 45}},
+      {"two_path", {{"width", 4}}, 2, 2, {32, 45}},
+      {"ecg_cnn_1d", {{"width", 8}}, 12, 1, {500, 1000}},
+  };
+}
+
+at::Tensor input(int64_t batch, const ZooCase& c, int64_t extent) {
+  std::vector<int64_t> shape{batch, c.in_channels};
+  for (int64_t i = 0; i < c.dims; ++i) shape.push_back(extent);
+  return torch::randn(shape);
+}
+
+class OptimizeZoo : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(OptimizeZoo, MatchesEagerAndIsOptimised) {
+  const ZooCase c = zoo()[GetParam()];
+  if (!medcnn::NetworkRegistry::instance().contains(c.name))
+    GTEST_SKIP() << c.name << " is not registered";
+  torch::manual_seed(3);
+  medcnn::NetworkSpec spec;
+  spec.name = c.name;
+  spec.in_channels = c.in_channels;
+  spec.num_classes = 3;
+  spec.spatial_dims = c.dims;
+  spec.params = c.params;
+  auto net = medcnn::make_network(spec);
+  // Batch-norm statistics away from their initial values.
+  net->train();
+  {
+    torch::NoGradGuard no_grad;
+    net->forward(input(4, c, c.sizes[0]) * 2 + 1);
+  }
+  auto model = medcnn::optimize_for_inference(net, input(1, c, c.sizes[0]));
+  EXPECT_TRUE(model.optimized()) << c.name << " runs eagerly: " << model.fallback_reason();
+  if (model.level() != "optimized")  // correct, but without the oneDNN passes
+    std::cout << c.name << ": level " << model.level() << " (" << model.fallback_reason() << ")\n";
+  for (int64_t batch : {1, 2})
+    for (int64_t size : c.sizes) {
+      const at::Tensor x = input(batch, c, size);
+      at::Tensor want;
+      {
+        torch::NoGradGuard no_grad;
+        want = net->forward(x);
+      }
+      const at::Tensor got = model.forward(x);
+      ASSERT_EQ(got.sizes(), want.sizes());
+      const double scale = std::max(1.0, want.abs().max().item<double>());
+      EXPECT_LE((got - want).abs().max().item<double>(), 1e-4 * scale)
+          << c.name << " batch " << batch << " size " << size;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Zoo, OptimizeZoo, ::testing::Range<size_t>(0, zoo().size()),
+                         [](const ::testing::TestParamInfo<size_t>& info) {
+                           const ZooCase c = zoo()[info.param];
+                           return c.name + "_" + std::to_string(c.dims) + "d";
+                         });
+
+}  // namespace
