@@ -8,6 +8,7 @@
 #include "medcnn/core/error.h"
 #include "medcnn/infer/predictions_csv.h"
 #include "medcnn/infer/predictor.h"
+#include "medcnn/infer/segmenter.h"
 #include "medcnn/train/experiment.h"
 
 namespace medcnn::cli {
@@ -44,17 +45,48 @@ Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
 namespace {
 struct PredictArgs {
   ModelDataArgs md;
-  std::string out = "predictions.csv";
+  std::string out;
+  bool no_probabilities = false;
 };
+
+// A segmentation model: label and probability maps per case under out_dir.
+void segment(const PredictArgs& a, const GlobalOptions& g, std::vector<NetworkPtr> models,
+             const nlohmann::json& meta) {
+  const std::string out = a.out.empty() ? "predictions" : a.out;
+  DatasetPtr ds = open_data(a.md.data, a.md.splits);
+  SegmenterOptions so;
+  so.window = SlidingWindowOptions::from_json(meta.value("inferer", nlohmann::json::object()),
+                                              "inferer");
+  so.device = g.device;
+  so.optimize = !a.md.no_optimize;
+  so.write_probabilities = !a.no_probabilities;
+  Segmenter seg(std::move(models), make_transforms(meta.value("preprocess", nlohmann::json::array())),
+                so);
+  auto files = seg.predict(ds, out);
+  std::cout << ds->size() << " cases segmented: " << files.size() << " maps written to " << out
+            << "\n";
+}
 
 void setup(CLI::App& app, GlobalOptions& globals) {
   auto args = std::make_shared<PredictArgs>();
   auto* cmd = app.add_subcommand(
-      "predict", "Predict class probabilities with a trained model (or fold ensemble):\n"
-                 "a CSV with id, label, predicted and p_<class> per case");
+      "predict", "Predict with a trained model (or fold ensemble): for a classifier a CSV\n"
+                 "with id, label, predicted and p_<class> per case; for a segmentation model\n"
+                 "<id>_seg (labels) and <id>_prob (probabilities) maps per case");
   add_model_data_options(cmd, args->md);
-  cmd->add_option("--out", args->out, "predictions CSV (default predictions.csv)");
+  cmd->add_option("--out", args->out,
+                  "predictions CSV (default predictions.csv); for a segmentation model the "
+                  "folder of label and probability maps (default predictions)");
+  cmd->add_flag("--no-probabilities", args->no_probabilities,
+                "segmentation: write the label maps only");
   cmd->callback([args, &globals] {
+    if (args->md.model.empty()) throw ConfigError("--model", "a model is needed");
+    if (args->md.data.empty()) throw ConfigError("--data", "a data set is needed");
+    nlohmann::json meta;
+    auto models = load_models(args->md.model, globals.device, &meta);
+    if (meta.value("task", std::string("classification")) == "segmentation")
+      return segment(*args, globals, std::move(models), meta);
+    if (args->out.empty()) args->out = "predictions.csv";
     std::vector<std::string> classes;
     DecisionRule rule;
     Predictions p = run_model(args->md, globals, classes, rule);

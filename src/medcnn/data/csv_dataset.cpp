@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "medcnn/core/error.h"
+#include "medcnn/core/labels.h"
 #include "medcnn/data/sources.h"
 #include "medcnn/io/boxes.h"
 #include "medcnn/io/csv.h"
@@ -162,7 +163,8 @@ CsvOptions CsvOptions::from_json(const nlohmann::json& j, const std::string& whe
   if (j.is_null()) return o;
   if (!j.is_object()) throw ConfigError(where, "CSV options must be a table");
   const std::string allowed =
-      "image_column, label_column, mask_column, boxes_column, id_column, image_pattern, "
+      "image_column, label_column, mask_column, roi_column, boxes_column, id_column, "
+      "image_pattern, "
       "encoding, positive, positive_name, negative, unlabelled";
   auto text = [&](const std::string& key, const nlohmann::json& v) {
     if (!v.is_string()) throw ConfigError(where + "." + key, "must be a string");
@@ -172,6 +174,7 @@ CsvOptions CsvOptions::from_json(const nlohmann::json& j, const std::string& whe
     if (key == "image_column") o.image_column = text(key, v);
     else if (key == "label_column") o.label_column = text(key, v);
     else if (key == "mask_column") o.mask_column = text(key, v);
+    else if (key == "roi_column") o.roi_column = text(key, v);
     else if (key == "boxes_column") o.boxes_column = text(key, v);
     else if (key == "id_column") o.id_column = text(key, v);
     else if (key == "image_pattern") o.image_pattern = text(key, v);
@@ -201,6 +204,7 @@ CsvDataset::CsvDataset(const std::string& csv_path, const CsvOptions& opt) : pat
   const std::string image_col = lower(trim(opt.image_column)),
                     label_col = lower(trim(opt.label_column)),
                     mask_col = lower(trim(opt.mask_column)),
+                    roi_col = lower(trim(opt.roi_column)),
                     boxes_col = lower(trim(opt.boxes_column)), id_col = lower(trim(opt.id_column));
   const bool use_pattern = !opt.image_pattern.empty();
   if (records.empty())
@@ -227,6 +231,7 @@ CsvDataset::CsvDataset(const std::string& csv_path, const CsvOptions& opt) : pat
   };
   require_column(label_col, opt.label_column, defaults.label_column, "label_column");
   require_column(mask_col, opt.mask_column, defaults.mask_column, "mask_column");
+  require_column(roi_col, opt.roi_column, defaults.roi_column, "roi_column");
   require_column(boxes_col, opt.boxes_column, defaults.boxes_column, "boxes_column");
   require_column(id_col, opt.id_column, defaults.id_column, "id_column");
   if (!opt.positive.empty() && !col.count(label_col))
@@ -347,6 +352,11 @@ CsvDataset::CsvDataset(const std::string& csv_path, const CsvOptions& opt) : pat
       row.mask = resolve_path(base, mask);
       require_file(rec.line, "mask", mask, row.mask);
     }
+    const std::string roi = cell(rec, roi_col);
+    if (!roi.empty()) {
+      row.roi = resolve_path(base, roi);
+      require_file(rec.line, "roi", roi, row.roi);
+    }
     const std::string boxes = cell(rec, boxes_col);
     if (!boxes.empty()) {
       if (lower(file_extension(boxes)) == ".xml") {
@@ -362,7 +372,8 @@ CsvDataset::CsvDataset(const std::string& csv_path, const CsvOptions& opt) : pat
     row.id = cell(rec, id_col);
     if (row.id.empty()) row.id = case_id(image);
     for (const auto& [name, c] : col)
-      if (name != image_col && name != mask_col && name != boxes_col && name != id_col &&
+      if (name != image_col && name != mask_col && name != roi_col && name != boxes_col &&
+          name != id_col &&
           name != label_col && c < rec.fields.size())
         row.extra[name] = rec.fields[c];
     raw_labels.push_back(raw_label);
@@ -445,6 +456,16 @@ Sample CsvDataset::get(size_t index) const {
     s.mask = read_mask(row.mask);
     check_same_grid(s.image, *s.mask, row.mask);
     s.meta["mask_path"] = row.mask;
+  }
+  if (!row.roi.empty()) {
+    Image roi = read_mask(row.roi);
+    check_same_grid(s.image, roi, row.roi);
+    s.meta["roi_path"] = row.roi;
+    if (s.mask) {
+      at::Tensor m = s.mask->data.to(torch::kLong).clone();
+      m.masked_fill_(roi.data.eq(0), kIgnoreLabel);
+      s.mask = s.mask->with_data(m, PixelType::Int64);
+    }
   }
   return s;
 }

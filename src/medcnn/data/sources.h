@@ -46,6 +46,10 @@ class FolderDataset : public Dataset {
 //   image_column, label_column, mask_column, boxes_column, id_column:
 //     which header names play those roles (case-insensitive; defaults image,
 //     label, mask, boxes, id). The used columns do not go to meta.
+//   roi_column (default roi): a region-of-interest mask per case (DRIVE's
+//     field of view): mask pixels where the ROI is 0 become kIgnoreLabel
+//     (core/labels.h), so losses and metrics leave them out; the mask turns
+//     int64. The ROI must lie on the image's grid (GeometryError otherwise).
 //   image_pattern: the image path built from the row instead of read from
 //     image_column: "{col}" is replaced by the row's value of column col
 //     (an empty value is a DataError), '*' and '?' in the file name part
@@ -66,7 +70,7 @@ class FolderDataset : public Dataset {
 //     `positive` is given (a two-class training set), "keep" otherwise.
 struct CsvOptions {
   std::string image_column = "image", label_column = "label", mask_column = "mask",
-              boxes_column = "boxes", id_column = "id";
+              roi_column = "roi", boxes_column = "boxes", id_column = "id";
   std::string image_pattern;
   std::string encoding = "auto";
   std::vector<std::string> positive;
@@ -91,7 +95,7 @@ class CsvDataset : public Dataset {
 
  private:
   struct Row {
-    std::string id, image, mask, boxes;
+    std::string id, image, mask, roi, boxes;
     int64_t label = -1;
     int line = 0;
     std::vector<Box> box_list;  // parsed at construction (inline or VOC .xml)

@@ -2,7 +2,9 @@
 // logits, optionally class-weighted (imbalance) and label-smoothed.
 // Params: class_weights ("balanced" | "none" | [w0, w1, ...]),
 // label_smoothing (0 <= s < 1, default 0). Matches
-// torch.nn.functional.cross_entropy (weighted mean over the batch).
+// torch.nn.functional.cross_entropy (weighted mean over the batch; targets
+// equal to LossContext::ignore_label are left out, as its ignore_index).
+// Segmentation: logits [B, K, spatial...], targets [B, spatial...].
 #pragma once
 #include "medcnn/losses/loss.h"
 
@@ -17,6 +19,7 @@ class CrossEntropyLoss : public Loss {
  private:
   at::Tensor weight_;
   double label_smoothing_ = 0.0;
+  int64_t ignore_label_ = -100;
 };
 
 }  // namespace medcnn

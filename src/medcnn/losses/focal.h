@@ -3,7 +3,9 @@
 // batch (sum of alpha-weighted terms / batch size). gamma = 0 and no alpha
 // gives plain cross-entropy.
 // Params: gamma (>= 0, default 2), alpha ("balanced" | "none" | [a0, a1, ...]
-// per class; default none).
+// per class; default none). Segmentation: logits [B, K, spatial...], targets
+// [B, spatial...], the mean over every non-ignored voxel
+// (LossContext::ignore_label).
 #pragma once
 #include "medcnn/losses/loss.h"
 
@@ -18,6 +20,7 @@ class FocalLoss : public Loss {
  private:
   double gamma_ = 2.0;
   at::Tensor alpha_;
+  int64_t ignore_label_ = -100;
 };
 
 }  // namespace medcnn

@@ -27,6 +27,10 @@ namespace medcnn {
 struct LossContext {
   int64_t num_classes = 2;
   std::vector<int64_t> class_counts;  // training cases per class (may be empty)
+  // Target value that takes no part in the loss (segmentation: kIgnoreLabel,
+  // core/labels.h); the mean runs over the other targets only, and a batch
+  // without any is a loss of 0 (not NaN). -100 = torch's default, no such value.
+  int64_t ignore_label = -100;
 };
 
 class Loss {

@@ -12,6 +12,10 @@
 //    size the design allows; a too-small input is a DataError naming the
 //    network and the minimum size (min_input_size(); features() checks it,
 //    with the rank and the channel count, through check_input()).
+//  - forward_deep(x): the outputs for deep supervision, [0] == forward(x)
+//    and, for networks configured with it (U-Net's deep_supervision), the
+//    auxiliary lower-resolution outputs after it, coarser last (only in
+//    training mode; eval mode gives forward(x) alone).
 //  - features(x) returns the last convolutional feature map [B, C, spatial...]
 //    and head(f) maps it to the logits, so forward(x) == head(features(x));
 //    CAM and Grad-CAM use this split. Networks without such a map (the 1-D
@@ -49,6 +53,7 @@ class Network : public torch::nn::Module {
  public:
   explicit Network(const NetworkSpec& spec) : spec_(spec) {}
   virtual at::Tensor forward(at::Tensor x) { return head(features(x)); }
+  virtual std::vector<at::Tensor> forward_deep(at::Tensor x) { return {forward(x)}; }
   virtual at::Tensor features(at::Tensor x) = 0;
   virtual at::Tensor head(at::Tensor features) = 0;
   virtual std::string head_prefix() const { return "head"; }

@@ -10,6 +10,12 @@
 //    (no gradients), then metrics() gives flat named values ("auc",
 //    "accuracy", ...; higher is better for every one of them) and
 //    evaluation() the full evaluation JSON (docs/metrics.md).
+//  - deep_loss(outputs, batch): the training loss of forward_deep()'s
+//    outputs (network.h); the default is loss(outputs[0], batch), a task
+//    with deep supervision weighs in the auxiliary outputs.
+//  - infer(net, images): the output used for validation and prediction on
+//    whole inputs; the default is net.forward(images), segmentation tiles
+//    large images with a sliding window.
 //  - default_monitor(): the metric early stopping and "best" checkpoints
 //    follow unless the config says otherwise.
 #pragma once
@@ -26,6 +32,8 @@
 
 namespace medcnn {
 
+class Network;
+
 class Task {
  public:
   virtual ~Task() = default;
@@ -36,6 +44,8 @@ class Task {
   virtual std::map<std::string, double> metrics() const = 0;
   virtual nlohmann::json evaluation() const = 0;
   virtual std::string default_monitor() const = 0;
+  virtual at::Tensor deep_loss(const std::vector<at::Tensor>& outputs, const Batch& batch) const;
+  virtual at::Tensor infer(Network& net, const at::Tensor& images) const;
 };
 
 using TaskPtr = std::shared_ptr<Task>;

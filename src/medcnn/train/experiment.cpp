@@ -11,6 +11,7 @@
 #include "medcnn/core/runtime.h"
 #include "medcnn/data/concat_dataset.h"
 #include "medcnn/data/loader.h"
+#include "medcnn/data/repeat_sampler.h"
 #include "medcnn/data/sampler.h"
 #include "medcnn/data/sources.h"
 #include "medcnn/data/split.h"
@@ -19,6 +20,7 @@
 #include "medcnn/io/files.h"
 #include "medcnn/metrics/operating_point.h"
 #include "medcnn/tasks/classification.h"
+#include "medcnn/tasks/segmentation.h"
 #include "medcnn/train/checkpoint.h"
 #include "medcnn/train/trainer.h"
 #include "medcnn/train/transfer.h"
@@ -33,6 +35,8 @@ json defaults() {
   return json::parse(R"({
     "task": "classification",
     "seed": 0,
+    "classes": [],
+    "inferer": {},
     "data": {"splits": [], "val_fraction": 0.15, "val_source": "", "val_splits": []},
     "network": {"name": "resnet18"},
     "loss": {"name": "cross_entropy"},
@@ -41,7 +45,7 @@ json defaults() {
     "train": {"epochs": 20, "batch_size": 32, "workers": 2, "cache": true, "sampler": "none",
               "monitor": "", "patience": 0, "min_delta": 0.0, "precision": "auto",
               "grad_clip": 0.0, "init_from": "", "skip_head": true, "freeze": [],
-              "unfreeze": []},
+              "unfreeze": [], "repeats": 1},
     "preprocess": [],
     "augment": [],
     "evaluate": {"threshold": "youden", "bootstrap": 1000,
@@ -57,7 +61,7 @@ void merge(json& base, const json& user, const std::string& where) {
   for (const auto& [k, v] : user.items()) {
     const std::string key = where.empty() ? k : where + "." + k;
     if (!base.contains(k)) {
-      if (where == "network" || where == "data") {  // open tables
+      if (where == "network" || where == "data" || where == "inferer") {  // open tables
         base[k] = v;
         continue;
       }
@@ -151,11 +155,19 @@ class Experiment {
   Experiment(json config, ExperimentOptions options)
       : config_(std::move(config)), options_(std::move(options)) {
     pool_ = open_training_data(config_["data"], options_.config_dir);
-    classes_ = class_names_of(*pool_);
-    labels_ = pool_->labels();
-    for (size_t i = 0; i < labels_.size(); ++i)
-      if (labels_[i] < 0)
-        throw DataError(pool_->describe(), "case " + std::to_string(i) + " has no class label");
+    segmentation_ = config_["task"] == "segmentation";
+    if (segmentation_) {
+      // Folds are plain (one stratum); the classes come from the config.
+      labels_.assign(pool_->size(), 0);
+      classes_ = string_list(config_["classes"], "classes");
+      if (classes_.empty()) classes_ = {"background", "foreground"};
+    } else {
+      classes_ = class_names_of(*pool_);
+      labels_ = pool_->labels();
+      for (size_t i = 0; i < labels_.size(); ++i)
+        if (labels_[i] < 0)
+          throw DataError(pool_->describe(), "case " + std::to_string(i) + " has no class label");
+    }
     preprocess_ = config_["preprocess"];
     train_chain_ = preprocess_;
     for (const auto& t : config_["augment"]) train_chain_.push_back(t);
@@ -236,7 +248,7 @@ class Experiment {
         members.push_back(name + "/best.pt");
         threshold_sum += r.rule.threshold;
         rule_name = r.rule.name;
-        auto decided = decide(r.heldout, r.rule);
+        auto decided = segmentation_ ? std::vector<int64_t>() : decide(r.heldout, r.rule);
         for (size_t i = 0; i < r.heldout.ids.size(); ++i) {
           oof.ids.push_back((seeds.size() > 1 ? "seed" + std::to_string(seed) + ":" : "") + r.heldout.ids[i]);
           oof.labels.push_back(r.heldout.labels[i]);
@@ -262,7 +274,8 @@ class Experiment {
     json summary{{"folds", folds}, {"seeds", seeds}, {"runs", runs}, {"heldout_mean_sd", stats},
                  {"classes", classes_}};
     write_file_atomically(options_.out_dir + "/cv_summary.json", summary.dump(2) + "\n");
-    write_predictions_csv(options_.out_dir + "/oof_predictions.csv", oof, classes_, oof_decided);
+    if (!segmentation_)
+      write_predictions_csv(options_.out_dir + "/oof_predictions.csv", oof, classes_, oof_decided);
     write_file_atomically(options_.out_dir + "/ensemble.json",
                           json{{"members", members},
                                {"threshold", threshold_sum / double(runs.size())},
@@ -291,13 +304,23 @@ class Experiment {
     if (!unfreeze.empty()) set_trainable(*net, unfreeze, true);
 
     ClassificationOptions co;
-    co.class_names = classes_;
-    co.class_counts = counts_of(spec.train->labels(), classes_.size());
-    co.loss = config_["loss"];
-    co.metrics = string_list(ev["metrics"], "evaluate.metrics");
-    co.bootstrap = 0;
-    co.seed = spec.seed;
-    auto task = std::make_shared<ClassificationTask>(co);
+    TaskPtr task;
+    if (segmentation_) {
+      SegmentationOptions so;
+      so.class_names = classes_;
+      so.loss = config_["loss"];
+      so.metrics = string_list(ev["metrics"], "evaluate.metrics");
+      so.inferer = SlidingWindowOptions::from_json(config_["inferer"], "inferer");
+      task = std::make_shared<SegmentationTask>(so);
+    } else {
+      co.class_names = classes_;
+      co.class_counts = counts_of(spec.train->labels(), classes_.size());
+      co.loss = config_["loss"];
+      co.metrics = string_list(ev["metrics"], "evaluate.metrics");
+      co.bootstrap = 0;
+      co.seed = spec.seed;
+      task = std::make_shared<ClassificationTask>(co);
+    }
 
     LoaderOptions lo;
     lo.batch_size = t["batch_size"];
@@ -305,17 +328,31 @@ class Experiment {
     lo.cache = t["cache"];
     lo.seed = spec.seed;
     lo.shuffle = true;
-    lo.drop_last = spec.train->size() > (size_t)lo.batch_size;
     const std::string sampler = t["sampler"];
-    if (sampler == "balanced")
+    const int64_t repeats = t["repeats"];
+    if (sampler == "balanced") {
+      if (segmentation_)
+        throw ConfigError("train.sampler", "\"balanced\" needs class labels; for segmentation use "
+                                           "RandCropByPosNegLabel's pos/neg to balance patches");
       lo.sampler = std::make_shared<ClassBalancedSampler>(spec.train->labels(), spec.seed);
-    else if (sampler != "none")
+    } else if (sampler != "none") {
       throw ConfigError("train.sampler", "expected \"none\" or \"balanced\", got '" + sampler + "'");
+    }
+    if (repeats != 1) {
+      if (lo.sampler) throw ConfigError("train.repeats", "cannot be combined with train.sampler");
+      lo.sampler = std::make_shared<RepeatSampler>(spec.train->size(), repeats, spec.seed);
+    }
+    const size_t epoch_length = lo.sampler ? lo.sampler->size() : spec.train->size();
+    lo.drop_last = epoch_length > (size_t)lo.batch_size;
     DataLoader train_loader(spec.train, make_transforms(train_chain_), lo);
     LoaderOptions vo = lo;
     vo.shuffle = false;
     vo.drop_last = false;
     vo.sampler = nullptr;
+    if (segmentation_) {
+      vo.batch_size = 1;        // whole images, of any size, through the sliding window
+      vo.keep_samples = true;   // their spacing, for surface distances
+    }
     DataLoader val_loader(spec.val, make_transforms(preprocess_), vo);
 
     TrainerOptions to;
@@ -331,18 +368,50 @@ class Experiment {
     to.device = parse_device(options_.device);
     to.resume = options_.resume && fs::exists(spec.dir + "/last.pt");
     to.show_progress = options_.show_progress;
-    to.meta = {{"task", "classification"}, {"classes", classes_}, {"preprocess", preprocess_},
+    to.meta = {{"task", config_["task"]}, {"classes", classes_}, {"preprocess", preprocess_},
                {"config", config_}};
+    if (segmentation_) to.meta["inferer"] = config_["inferer"];
     const std::string best = spec.dir + "/best.pt";
+    Trainer trainer(net, task, to);
     if (!finished) {
-      Trainer trainer(net, task, to);
       trainer.fit(train_loader, &val_loader);
     } else {
       spdlog::info("{} finished earlier, reusing it", spec.dir);
       load_weights(*net, best);
     }
+    if (segmentation_)
+      score_segmentation(spec, trainer, *task, val_loader, vo, outcome);
+    else
+      score_classification(spec, net, co, lo, outcome);
+    write_file_atomically(spec.dir + "/done.json", json{{"threshold", outcome.rule.threshold}, {"rule", outcome.rule.name}}.dump() + "\n");
+    return outcome;
+  }
 
-    // Decision threshold on validation, stored with the best model.
+  // Segmentation: the best model over whole validation (and held-out) images.
+  void score_segmentation(const RunSpec& spec, Trainer& trainer, Task& task,
+                          DataLoader& val_loader, const LoaderOptions& vo, RunOutcome& outcome) {
+    outcome.rule = DecisionRule::argmax();
+    auto score = [&](DataLoader& loader, const std::string& prefix) {
+      trainer.validate(loader);
+      json e = task.evaluation();
+      write_file_atomically(spec.dir + "/" + prefix + "_evaluation.json", e.dump(2) + "\n");
+      return e;
+    };
+    json val_eval = score(val_loader, "val");
+    outcome.val_metrics = val_eval["metrics"];
+    if (spec.heldout) {
+      DataLoader heldout_loader(spec.heldout, make_transforms(preprocess_), vo);
+      outcome.heldout_evaluation = score(heldout_loader, "heldout");
+    }
+  }
+
+  // Classification: threshold chosen on validation predictions, stored with
+  // the best model; validation and held-out cases scored and written out.
+  void score_classification(const RunSpec& spec, const NetworkPtr& net,
+                            const ClassificationOptions& co, const LoaderOptions& lo,
+                            RunOutcome& outcome) {
+    const auto& ev = config_["evaluate"];
+    const std::string best = spec.dir + "/best.pt";
     PredictorOptions po;
     po.batch_size = lo.batch_size;
     po.workers = lo.workers;
@@ -372,8 +441,6 @@ class Experiment {
       outcome.heldout = predict_probabilities({net}, pre, spec.heldout, po);
       outcome.heldout_evaluation = score(outcome.heldout, "heldout");
     }
-    write_file_atomically(spec.dir + "/done.json", json{{"threshold", outcome.rule.threshold}, {"rule", outcome.rule.name}}.dump() + "\n");
-    return outcome;
   }
 
   json config_;
@@ -382,16 +449,24 @@ class Experiment {
   std::vector<std::string> classes_;
   std::vector<int64_t> labels_;
   json preprocess_, train_chain_;
+  bool segmentation_ = false;
 };
 
 }  // namespace
 
 nlohmann::json resolve_config(nlohmann::json config, const std::string& config_dir) {
   json base = defaults();
+  const std::string task = config.value("task", std::string("classification"));
+  if (task == "segmentation") {
+    base["network"] = {{"name", "unet"}};
+    base["loss"] = {{"name", "dice_ce"}};
+    base["evaluate"]["threshold"] = "argmax";
+    base["evaluate"]["metrics"] = {"dice", "iou", "sensitivity", "specificity", "accuracy"};
+  } else if (task != "classification") {
+    throw ConfigError("task", "'" + task + "' is not available yet (available: classification, "
+                                           "segmentation)");
+  }
   merge(base, config, "");
-  if (base["task"] != "classification")
-    throw ConfigError("task", "'" + base["task"].get<std::string>() +
-                                  "' is not available yet (available: classification)");
   if (!base["data"].contains("source") || !base["data"]["source"].is_string())
     throw ConfigError("data.source", "missing: the data set to train on");
   // Paths become absolute, so the resolved config.json runs from anywhere.

@@ -81,12 +81,13 @@ torch::optim::Optimizer& Trainer::optimizer() { return *optimizer_; }
 double Trainer::train_step(const Batch& batch) {
   net_->train();
   auto images = batch.images.to(options_.device);
-  at::Tensor output;
+  std::vector<at::Tensor> outputs;
   {
     AutocastScope autocast(precision_, options_.device);
-    output = net_->forward(images);
+    outputs = net_->forward_deep(images);
   }
-  auto loss = task_->loss(output.to(torch::kFloat), batch);
+  for (auto& o : outputs) o = o.to(torch::kFloat);
+  auto loss = task_->deep_loss(outputs, batch);
   const double value = loss.item<double>();
   if (!std::isfinite(value))
     throw DataError("training", "the loss is " + fmt(value) + " (batch starting with '" +
@@ -107,7 +108,7 @@ EpochRecord Trainer::validate(DataLoader& loader) {
   int64_t n = 0;
   loader.start_epoch(0);
   while (auto batch = loader.next()) {
-    auto output = net_->forward(batch->images.to(options_.device)).to(torch::kFloat);
+    auto output = task_->infer(*net_, batch->images.to(options_.device)).to(torch::kFloat);
     loss_sum += task_->loss(output, *batch).item<double>() * batch->size();
     n += batch->size();
     task_->accumulate(output, *batch);

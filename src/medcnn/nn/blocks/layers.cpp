@@ -60,6 +60,26 @@ tnn::AnyModule conv_nd(int64_t dims, int64_t in, int64_t out, int64_t kernel, in
   }
 }
 
+tnn::AnyModule conv_transpose_nd(int64_t dims, int64_t in, int64_t out, int64_t kernel,
+                                 int64_t stride, bool bias) {
+  check_spatial_dims(dims, "conv_transpose");
+  check_positive(in, "conv_transpose in_channels");
+  check_positive(out, "conv_transpose out_channels");
+  check_positive(kernel, "conv_transpose kernel");
+  check_positive(stride, "conv_transpose stride");
+  switch (dims) {
+    case 1:
+      return tnn::AnyModule(
+          tnn::ConvTranspose1d(tnn::ConvTranspose1dOptions(in, out, kernel).stride(stride).bias(bias)));
+    case 2:
+      return tnn::AnyModule(
+          tnn::ConvTranspose2d(tnn::ConvTranspose2dOptions(in, out, kernel).stride(stride).bias(bias)));
+    default:
+      return tnn::AnyModule(
+          tnn::ConvTranspose3d(tnn::ConvTranspose3dOptions(in, out, kernel).stride(stride).bias(bias)));
+  }
+}
+
 tnn::AnyModule batch_norm_nd(int64_t dims, int64_t channels, double eps, double momentum) {
   check_spatial_dims(dims, "batch_norm");
   check_positive(channels, "batch_norm channels");
@@ -95,8 +115,17 @@ tnn::AnyModule instance_norm_nd(int64_t dims, int64_t channels, bool affine, dou
 tnn::AnyModule norm_nd(const std::string& kind, int64_t dims, int64_t channels, double eps) {
   if (kind == "batch") return batch_norm_nd(dims, channels, eps);
   if (kind == "instance") return instance_norm_nd(dims, channels, true, eps);
+  if (kind == "group") {
+    // Wu & He 2018: groups of at most 8 channels' worth, 8 groups where the
+    // channel count allows (MONAI's and nnU-Net's usual choice).
+    check_positive(channels, "group_norm channels");
+    int64_t groups = std::min<int64_t>(8, channels);
+    while (channels % groups != 0) --groups;
+    return tnn::AnyModule(tnn::GroupNorm(tnn::GroupNormOptions(groups, channels).eps(eps)));
+  }
   if (kind == "none") return tnn::AnyModule(tnn::Identity());
-  throw ConfigError("norm", "unknown normalisation '" + kind + "' (known: batch, instance, none)");
+  throw ConfigError("norm",
+                    "unknown normalisation '" + kind + "' (known: batch, instance, group, none)");
 }
 
 tnn::AnyModule max_pool_nd(int64_t dims, int64_t kernel, int64_t stride, int64_t padding,

@@ -23,11 +23,16 @@ void check_spatial_dims(int64_t dims, const std::string& where);
 torch::nn::AnyModule conv_nd(int64_t dims, int64_t in, int64_t out, int64_t kernel,
                              int64_t stride = 1, int64_t padding = 0, int64_t dilation = 1,
                              int64_t groups = 1, bool bias = true);
+// Transposed convolution without padding (kernel == stride doubles the size
+// exactly for stride 2: U-Net's "up-convolution").
+torch::nn::AnyModule conv_transpose_nd(int64_t dims, int64_t in, int64_t out, int64_t kernel,
+                                       int64_t stride, bool bias = true);
 torch::nn::AnyModule batch_norm_nd(int64_t dims, int64_t channels, double eps = 1e-5,
                                    double momentum = 0.1);
 torch::nn::AnyModule instance_norm_nd(int64_t dims, int64_t channels, bool affine = true,
                                       double eps = 1e-5);
-// "batch", "instance" or "none" (identity); ConfigError otherwise.
+// "batch", "instance", "group" (8 groups, fewer when the channel count is
+// not a multiple of 8) or "none" (identity); ConfigError otherwise.
 torch::nn::AnyModule norm_nd(const std::string& kind, int64_t dims, int64_t channels,
                              double eps = 1e-5);
 // stride <= 0 means stride = kernel.

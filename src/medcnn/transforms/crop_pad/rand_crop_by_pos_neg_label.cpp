@@ -43,7 +43,7 @@ std::vector<int64_t> pick_voxel(const at::Tensor& where, Rng& rng, bool* found) 
 
 void RandCropByPosNegLabel::apply(Sample& sample, Rng& rng) const {
   if (!sample.mask)
-    throw DataError(sample.id, name() + " needs a mask (foreground = mask != 0)");
+    throw DataError(sample.id, name() + " needs a mask (foreground = mask > 0)");
   auto shape = sample.image.spatial_shape();
   const size_t d = shape.size();
   auto size = spatial_ops::resolve_size(spatial_size_, shape, name(), "spatial_size");
@@ -68,8 +68,11 @@ void RandCropByPosNegLabel::apply(Sample& sample, Rng& rng) const {
   bool found = false;
   if (positive || negative_background_) {
     at::Tensor labels = sample.mask->data;
-    at::Tensor fg = labels.size(0) == 1 ? labels[0].ne(0) : labels.ne(0).any(0);
-    centre = pick_voxel(positive ? fg : fg.logical_not(), rng, &found);
+    // Foreground mask > 0, background mask == 0: ignored voxels (kIgnoreLabel
+    // < 0, e.g. outside a field of view) are neither.
+    at::Tensor fg = labels.size(0) == 1 ? labels[0].gt(0) : labels.gt(0).any(0);
+    at::Tensor bg = labels.size(0) == 1 ? labels[0].eq(0) : labels.eq(0).all(0);
+    centre = pick_voxel(positive ? fg : bg, rng, &found);
   }
   if (!found) {
     centre.assign(d, 0);

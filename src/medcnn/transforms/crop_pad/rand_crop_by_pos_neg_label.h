@@ -1,6 +1,6 @@
 // RandCropByPosNegLabel (MONAI name; nnU-Net's foreground oversampling):
 // crops a patch of spatial_size centred, with probability pos / (pos + neg),
-// on a random foreground voxel of the mask (mask != 0), and otherwise on a
+// on a random foreground voxel of the mask (mask > 0), and otherwise on a
 // random voxel.
 //
 // Parameters
@@ -8,7 +8,8 @@
 //                 order (values <= 0 keep the image's size on that axis)
 //   pos, neg      non-negative weights, pos + neg > 0 (default 1 and 1)
 //   negative      "any" (default: a uniformly random voxel, as nnU-Net) or
-//                 "background" (a random voxel with mask 0, as MONAI)
+//                 "background" (a random voxel with mask 0, as MONAI;
+//                 ignored voxels, mask < 0, are never picked)
 //   value         image value for padding (default 0; the mask gets 0)
 //
 // Requires: the sample has a mask (DataError naming the sample otherwise).

@@ -1,0 +1,66 @@
+// Segmenter: whole-image segmentation with a trained model or fold ensemble,
+// and the writer that saves its label and probability maps.
+//
+// Contract
+//  - segment(models, preprocess, sample, options): the sample goes through
+//    `preprocess` (the deterministic transforms the models were trained
+//    with), then every model runs over it by sliding-window inference
+//    (options.window; the window's network is traced and frozen by
+//    optimize_for_inference unless options.optimize is off); the class
+//    probabilities are the softmax of the blended logits, averaged over the
+//    models. Returns probabilities [K, spatial...] float32 and labels
+//    [1, spatial...] uint8 (argmax; K <= 255) as Images on the preprocessed
+//    image's geometry. When the sample has an ROI (CSV roi column, kept as
+//    meta "roi_path"), labels outside it are 0 and probabilities of class 0
+//    are 1 there.
+//  - predict_segmentations(models, preprocess, dataset, options, out_dir)
+//    writes, for every case, OUT/<id>_seg.<ext> (labels) and, with
+//    options.write_probabilities, OUT/<id>_prob.<ext> (foreground probability
+//    for K = 2, all K channels otherwise); ext is png / tif for 2-D and
+//    nii.gz for 3-D (options.label_format / probability_format override).
+//    Files are written atomically (io/image_io.h). Returns the paths written.
+//  - When preprocessing changes the grid (resampling, cropping), the maps
+//    lie on the preprocessed grid and a warning names the case.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "medcnn/core/image.h"
+#include "medcnn/data/dataset.h"
+#include "medcnn/infer/sliding_window.h"
+#include "medcnn/nn/network.h"
+#include "medcnn/transforms/transform.h"
+
+namespace medcnn {
+
+struct SegmenterOptions {
+  SlidingWindowOptions window;
+  std::string device = "cpu";
+  bool optimize = true;
+  bool write_probabilities = true;
+  std::string label_format;        // "" = png (2-D) / nii.gz (3-D)
+  std::string probability_format;  // "" = tif (2-D) / nii.gz (3-D)
+  bool show_progress = true;
+};
+
+struct SegmentationResult {
+  std::string id;
+  Image probabilities;  // [K, spatial...] float32
+  Image labels;         // [1, spatial...] uint8
+  bool grid_changed = false;
+};
+
+class Segmenter {
+ public:
+  Segmenter(std::vector<NetworkPtr> models, Compose preprocess, SegmenterOptions options);
+  SegmentationResult segment(Sample sample) const;
+  // Writes the maps of every case of `dataset` under out_dir; returns the paths.
+  std::vector<std::string> predict(const DatasetPtr& dataset, const std::string& out_dir) const;
+
+ private:
+  std::vector<NetworkPtr> models_;
+  Compose preprocess_;
+  SegmenterOptions options_;
+};
+
+}  // namespace medcnn
