@@ -2,7 +2,8 @@
 // download) and runs them through the pipeline end to end: files written and
 // read back, ground truth checked, a classifier (benign vs malignant lesion)
 // trained with a seeded split, then evaluated on unseen phantoms with a
-// metrics JSON and an HTML report.
+// metrics JSON and an HTML report; then a U-Net segments the lesions
+// (patch training, sliding-window prediction) and its maps are scored.
 #include <torch/torch.h>
 
 #include <filesystem>
@@ -17,6 +18,8 @@
 #include "medcnn/data/phantom.h"
 #include "medcnn/data/sources.h"
 #include "medcnn/infer/predictions_csv.h"
+#include "medcnn/infer/segmenter.h"
+#include "medcnn/segmentation_scoring.h"
 #include "medcnn/io/files.h"
 #include "medcnn/io/image_io.h"
 #include "medcnn/report/html_report.h"
@@ -35,6 +38,7 @@ struct DemoArgs {
   int count = 240;
   int volumes = 4;
   int epochs = 12;
+  int seg_epochs = 8;
   PhantomOptions options;
 };
 
@@ -59,18 +63,92 @@ json demo_config(const std::string& manifest, int epochs) {
   return c;
 }
 
+// The demo's segmentation: a small U-Net on 48x48 patches (half lesion-
+// centred), lesions of both kinds as one foreground class, validated on
+// whole images through the sliding window.
+json demo_segmentation_config(const std::string& manifest, int epochs) {
+  json c = json::parse(R"({
+    "task": "segmentation",
+    "classes": ["background", "lesion"],
+    "data": {"val_fraction": 0.2},
+    "network": {"name": "unet", "depth": 3, "width": 8},
+    "optimizer": {"name": "adam", "lr": 0.005},
+    "schedule": {"name": "cosine", "warmup_epochs": 1},
+    "train": {"batch_size": 16, "workers": 2},
+    "inferer": {"roi_size": [64, 64], "overlap": 0.25},
+    "preprocess": [{"name": "NormalizeIntensity"},
+                   {"name": "MapLabelValue", "orig_labels": [0, 1, 2], "target_labels": [0, 1, 1]}],
+    "augment": [{"name": "RandCropByPosNegLabel", "spatial_size": [48, 48], "pos": 1, "neg": 1},
+                {"name": "RandFlip", "prob": 0.5, "spatial_axis": [1]}]
+  })");
+  c["data"]["source"] = manifest;
+  c["train"]["epochs"] = epochs;
+  return c;
+}
+
+// Segments the test phantoms with the trained U-Net, writes the maps and
+// scores them against the masks (lesions of both kinds = foreground).
+json demo_segmentation(const DemoArgs& a, const GlobalOptions& g, const std::string& manifest,
+                       const std::string& test_manifest) {
+  auto t0 = std::chrono::steady_clock::now();
+  ExperimentOptions eo;
+  eo.out_dir = a.out + "/segmentation_model";
+  eo.device = g.device;
+  eo.show_progress = false;
+  json config = demo_segmentation_config(manifest, a.seg_epochs);
+  config["seed"] = g.seed;
+  json trained = run_experiment(config, eo);
+  const double train_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  json meta;
+  auto models = load_models(eo.out_dir, g.device, &meta);
+  SegmenterOptions so;
+  so.window = SlidingWindowOptions::from_json(meta["inferer"], "inferer");
+  so.device = g.device;
+  so.show_progress = false;
+  Segmenter seg(models, make_transforms(meta["preprocess"]), so);
+  auto test = std::make_shared<CsvDataset>(test_manifest);
+  seg.predict(test, a.out + "/segmentation_maps");
+  std::vector<SegmentationCase> cases;
+  for (size_t i = 0; i < test->size(); ++i) {
+    Sample pre;
+    SegmentationResult r = seg.segment(test->get(i), &pre);
+    SegmentationCase c;
+    c.id = pre.id;
+    c.image = pre.image;
+    c.reference = pre.mask->data[0].to(torch::kLong);  // lesions mapped to 1 by the preprocessing
+    c.prediction = r.labels.data[0].to(torch::kLong);
+    c.probability = r.probabilities.data[1];
+    cases.push_back(std::move(c));
+  }
+  SegmentationReportOptions ro;
+  ro.title = "medcnn demo: phantom lesion segmentation";
+  ro.description = {{"network", "unet (depth 3, width 8)"}, {"test", test_manifest},
+                    {"model", eo.out_dir}};
+  json e = score_segmentations(cases, 2, {"background", "lesion"}, a.out + "/segmentation", ro);
+  const auto& lesion = e["summary"]["per_class"][0];
+  return {{"model", eo.out_dir},
+          {"seconds", train_s},
+          {"validation", trained["val"]},
+          {"test_cases", test->size()},
+          {"test_dice_mean", lesion["dice"]["mean"]},
+          {"test_hausdorff95_mm_mean", lesion["hausdorff95"]["mean"]},
+          {"test_auc_pooled", e["auc"]},
+          {"maps", a.out + "/segmentation_maps"},
+          {"report", a.out + "/segmentation/report.html"}};
+}
+
 void run(const DemoArgs& a, const GlobalOptions& g) {
   fs::create_directories(a.out);
   json summary{{"seed", g.seed}, {"threads", threads()}};
 
   // 1. A 2-D phantom data set on disk, opened back as a CSV data set.
-  std::cout << "[1/5] writing " << a.count << " 2-D phantoms to " << a.out << "/phantoms2d\n";
+  std::cout << "[1/6] writing " << a.count << " 2-D phantoms to " << a.out << "/phantoms2d\n";
   std::string manifest = write_phantom_dataset(a.out + "/phantoms2d", a.count, a.options, g.seed);
   auto ds = std::make_shared<CsvDataset>(manifest);
   summary["dataset_2d"] = {{"manifest", manifest}, {"cases", ds->size()}};
 
   // 2. Ground truth checks on every case: boxes agree with the mask.
-  std::cout << "[2/5] checking ground truth of every case\n";
+  std::cout << "[2/6] checking ground truth of every case\n";
   int64_t lesions = 0, box_mismatch = 0;
   double area[2] = {0, 0};
   int64_t n_class[2] = {0, 0};
@@ -95,7 +173,7 @@ void run(const DemoArgs& a, const GlobalOptions& g) {
   if (box_mismatch) throw DataError(manifest, "phantom boxes disagree with their masks");
 
   // 3. Train a classifier (benign vs malignant lesion) on a seeded split.
-  std::cout << "[3/5] training a classifier for " << a.epochs << " epochs on " << ds->size()
+  std::cout << "[3/6] training a classifier for " << a.epochs << " epochs on " << ds->size()
             << " phantoms (" << threads() << " threads)\n";
   auto t0 = std::chrono::steady_clock::now();
   ExperimentOptions eo;
@@ -110,7 +188,7 @@ void run(const DemoArgs& a, const GlobalOptions& g) {
 
   // 4. Evaluate on phantoms the model has never seen.
   const int n_test = std::max(20, a.count / 4);
-  std::cout << "[4/5] evaluating on " << n_test << " new phantoms\n";
+  std::cout << "[4/6] evaluating on " << n_test << " new phantoms\n";
   std::string test_manifest =
       write_phantom_dataset(a.out + "/phantoms2d_test", n_test, a.options, g.seed + 500000);
   json meta;
@@ -141,8 +219,14 @@ void run(const DemoArgs& a, const GlobalOptions& g) {
   for (const auto& [k, v] : evaluation["metrics"].items()) test[k] = v.is_object() ? v["value"] : v;
   summary["test"] = {{"cases", n_test}, {"metrics", test}, {"report", a.out + "/report.html"}};
 
-  // 5. A few 3-D phantom volumes through NIfTI and back, geometry kept.
-  std::cout << "[5/5] writing " << a.volumes << " 3-D phantom volumes (NIfTI)\n";
+  // 5. Segment the lesions: U-Net on patches, maps for the test phantoms.
+  std::cout << "[5/6] training a U-Net for " << a.seg_epochs
+            << " epochs to segment the lesions, then segmenting the " << n_test
+            << " new phantoms\n";
+  summary["segmentation"] = demo_segmentation(a, g, manifest, test_manifest);
+
+  // 6. A few 3-D phantom volumes through NIfTI and back, geometry kept.
+  std::cout << "[6/6] writing " << a.volumes << " 3-D phantom volumes (NIfTI)\n";
   PhantomOptions o3 = a.options;
   o3.dims = 3;
   o3.size = 32;
@@ -167,7 +251,9 @@ void setup(CLI::App& app, GlobalOptions& globals) {
   cmd->add_option("--out", args->out, "output folder (default demo-output)");
   cmd->add_option("-n,--count", args->count, "2-D phantoms to generate")->check(CLI::Range(10, 100000));
   cmd->add_option("--volumes", args->volumes, "3-D phantoms to generate")->check(CLI::Range(1, 10000));
-  cmd->add_option("--epochs", args->epochs, "training epochs")->check(CLI::PositiveNumber);
+  cmd->add_option("--epochs", args->epochs, "classifier training epochs")->check(CLI::PositiveNumber);
+  cmd->add_option("--seg-epochs", args->seg_epochs, "U-Net training epochs")
+      ->check(CLI::PositiveNumber);
   add_phantom_options(cmd, args->options);
   cmd->callback([args, &globals] { run(*args, globals); });
 }

@@ -7,7 +7,12 @@
 #include "medcnn/command.h"
 #include "medcnn/model_data.h"
 #include "medcnn/core/error.h"
+#include "medcnn/core/labels.h"
 #include "medcnn/infer/predictions_csv.h"
+#include "medcnn/infer/segmenter.h"
+#include "medcnn/io/image_io.h"
+#include "medcnn/segmentation_scoring.h"
+#include "medcnn/train/experiment.h"
 #include "medcnn/io/files.h"
 #include "medcnn/report/html_report.h"
 #include "medcnn/tasks/classification.h"
@@ -22,9 +27,123 @@ struct EvaluateArgs {
   std::string predictions, out = "evaluation", history;
   double threshold = -1;
   int bootstrap = 1000;
+  bool binarize = false;
+  int64_t num_classes = 2;
+  std::vector<std::string> classes;
 };
 
+// The map of case `id` in a predictions folder: <id>_<suffix>.<ext> or, for
+// labels, <id>.<ext>; "" when there is none.
+std::string find_map(const std::string& dir, const std::string& id, const std::string& suffix,
+                     bool bare_allowed) {
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::string name = e.path().filename().string();
+    std::string stem = name.substr(0, name.find('.'));
+    if (stem == id + "_" + suffix || (bare_allowed && stem == id)) return e.path().string();
+  }
+  return "";
+}
+
+at::Tensor spatial_labels(const Image& m) { return m.data[0].to(torch::kLong); }
+
+// Maps written by medcnn lie on the reference's pixel grid; PNG keeps no
+// spacing, so only the shapes are compared.
+void check_same_shape(const Image& reference, const Image& map, const std::string& path) {
+  if (reference.spatial_shape() != map.spatial_shape())
+    throw GeometryError(path, "map is " + map.summary() + " but the reference mask is " +
+                                  reference.summary());
+}
+
+// Segmentation: a folder of label maps (<id>_seg.*, as `medcnn predict`
+// writes them, or <id>.*) against the masks of a data set.
+void run_segmentation_folder(const EvaluateArgs& a) {
+  if (a.md.data.empty())
+    throw ConfigError("--data", "the reference masks are needed (a CSV manifest with mask "
+                                "[and roi] columns, a dataset.json, ...)");
+  DatasetPtr ds = open_data(a.md.data, a.md.splits);
+  std::vector<SegmentationCase> cases;
+  for (size_t i = 0; i < ds->size(); ++i) {
+    Sample s = ds->get(i);
+    if (!s.mask) throw DataError(s.id, "case has no reference mask: cannot evaluate");
+    const std::string label_path = find_map(a.predictions, s.id, "seg", true);
+    if (label_path.empty())
+      throw IoError(a.predictions, "no label map for case '" + s.id + "' (expected " + s.id +
+                                       "_seg.* or " + s.id + ".*)");
+    Image pred = read_image(label_path);
+    check_same_shape(*s.mask, pred, label_path);
+    SegmentationCase c;
+    c.id = s.id;
+    c.image = s.image;
+    c.reference = spatial_labels(*s.mask);
+    c.prediction = spatial_labels(pred);
+    if (a.binarize) {
+      c.reference = c.reference.gt(0).to(torch::kLong).masked_fill(c.reference.eq(kIgnoreLabel),
+                                                                   kIgnoreLabel);
+      c.prediction = c.prediction.gt(0).to(torch::kLong);
+    }
+    const std::string prob_path = find_map(a.predictions, s.id, "prob", false);
+    if (!prob_path.empty()) {
+      Image prob = read_image(prob_path);
+      check_same_shape(*s.mask, prob, prob_path);
+      if (prob.channels() == 1) c.probability = prob.data[0].to(torch::kFloat);
+    }
+    cases.push_back(std::move(c));
+  }
+  SegmentationReportOptions ro;
+  ro.title = "medcnn segmentation evaluation";
+  ro.description = {{"predictions", a.predictions}, {"reference", a.md.data},
+                    {"cases", std::to_string(cases.size())}};
+  nlohmann::json e = score_segmentations(cases, a.binarize ? 2 : a.num_classes, a.classes, a.out, ro);
+  std::cout << e["summary"].dump(2) << "\nevaluation written to " << a.out
+            << "/evaluation.json, cases.csv and report.html\n";
+}
+
+// Segmentation with a model: whole images through the sliding window, the
+// references after the model's own preprocessing (so mapped labels match).
+void run_segmentation_model(const EvaluateArgs& a, const GlobalOptions& g,
+                            std::vector<NetworkPtr> models, const nlohmann::json& meta) {
+  if (a.md.data.empty()) throw ConfigError("--data", "a data set is needed");
+  DatasetPtr ds = open_data(a.md.data, a.md.splits);
+  SegmenterOptions so;
+  so.window = SlidingWindowOptions::from_json(meta.value("inferer", nlohmann::json::object()),
+                                              "inferer");
+  so.device = g.device;
+  so.optimize = !a.md.no_optimize;
+  Segmenter seg(std::move(models), make_transforms(meta.value("preprocess", nlohmann::json::array())),
+                so);
+  std::vector<std::string> classes = meta.value("classes", std::vector<std::string>{});
+  std::vector<SegmentationCase> cases;
+  for (size_t i = 0; i < ds->size(); ++i) {
+    Sample pre;
+    SegmentationResult r = seg.segment(ds->get(i), &pre);
+    if (!pre.mask) throw DataError(pre.id, "case has no reference mask: cannot evaluate");
+    SegmentationCase c;
+    c.id = pre.id;
+    c.image = pre.image;
+    c.reference = spatial_labels(*pre.mask);
+    c.prediction = spatial_labels(r.labels);
+    if (r.probabilities.channels() == 2) c.probability = r.probabilities.data[1];
+    cases.push_back(std::move(c));
+  }
+  SegmentationReportOptions ro;
+  ro.title = "medcnn segmentation evaluation";
+  ro.description = {{"model", a.md.model}, {"data", a.md.data},
+                    {"cases", std::to_string(cases.size())}};
+  nlohmann::json e = score_segmentations(cases, (int64_t)std::max<size_t>(2, classes.size()),
+                                         classes, a.out, ro);
+  std::cout << e["summary"].dump(2) << "\nevaluation written to " << a.out
+            << "/evaluation.json, cases.csv and report.html\n";
+}
+
 void run(const EvaluateArgs& a, const GlobalOptions& g) {
+  if (!a.predictions.empty() && fs::is_directory(a.predictions)) return run_segmentation_folder(a);
+  if (a.predictions.empty() && !a.md.model.empty()) {
+    nlohmann::json meta;
+    auto models = load_models(a.md.model, g.device, &meta);
+    if (meta.value("task", std::string("classification")) == "segmentation")
+      return run_segmentation_model(a, g, std::move(models), meta);
+  }
   std::vector<std::string> classes;
   DecisionRule rule;
   Predictions p;
@@ -81,7 +200,16 @@ void setup(CLI::App& app, GlobalOptions& globals) {
                   "in evaluation.json and a self-contained HTML report (ROC, PR, confusion\n"
                   "matrix, training curves)");
   add_model_data_options(cmd, args->md);
-  cmd->add_option("--predictions", args->predictions, "score this predictions CSV instead");
+  cmd->add_option("--predictions", args->predictions,
+                  "score this predictions CSV instead; or a folder of segmentation label maps "
+                  "(<id>_seg.* / <id>.*, probabilities <id>_prob.*) against --data's masks");
+  cmd->add_flag("--binarize", args->binarize,
+                "segmentation folders: foreground = label > 0 in reference and prediction");
+  cmd->add_option("--num-classes", args->num_classes,
+                  "segmentation folders: classes in the label maps (default 2)")
+      ->check(CLI::Range(2, 255));
+  cmd->add_option("--classes", args->classes, "segmentation: class names, background first")
+      ->delimiter(',');
   cmd->add_option("--out", args->out, "output folder (default evaluation)");
   cmd->add_option("--history", args->history, "training history.csv to plot (default: the run's)");
   cmd->add_option("--threshold", args->threshold,

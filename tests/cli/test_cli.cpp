@@ -76,7 +76,7 @@ TEST(Cli, PhantomIsDeterministicFromTheSeed) {
 TEST(Cli, DemoTrainsAndEvaluatesAClassifier) {
   TempDir out;
   CommandResult r = run_medcnn({"--threads", "2", "demo", "--out", out.path(), "-n", "40", "--epochs",
-                                "2", "--volumes", "2"});
+                                "2", "--seg-epochs", "2", "--volumes", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::ifstream f(out.file("demo-summary.json"));
   json s = json::parse(f);
@@ -94,6 +94,23 @@ TEST(Cli, DemoTrainsAndEvaluatesAClassifier) {
     EXPECT_NEAR(s["test"]["metrics"]["auc"].get<double>(), sk["auc"].get<double>(), 1e-6);
   EXPECT_NEAR(s["test"]["metrics"]["accuracy"].get<double>(), sk["accuracy"].get<double>(), 1e-9);
   EXPECT_EQ(s["dataset_3d"]["cases"], 2);
+  // Segmentation: one label map per test phantom on its grid, and the demo's
+  // mean Dice is the one PIL + numpy compute from the written maps.
+  ASSERT_TRUE(s.contains("segmentation"));
+  EXPECT_EQ(s["segmentation"]["test_cases"], 20);
+  json pairs = json::array();
+  for (const auto& entry : fs::directory_iterator(out.file("phantoms2d_test/masks"))) {
+    const std::string id = entry.path().stem().string();
+    pairs.push_back({{"pred", out.file("segmentation_maps/" + id + "_seg.png")},
+                     {"ref", entry.path().string()},
+                     {"prob", out.file("segmentation_maps/" + id + "_prob.tif")}});
+  }
+  ASSERT_EQ(pairs.size(), 20u);
+  medcnn::test::write_text(out.file("pairs.json"), pairs.dump());
+  json maps = run_oracle("segmentation_maps.py", {out.file("pairs.json")});
+  ASSERT_FALSE(maps.is_null());
+  EXPECT_NEAR(s["segmentation"]["test_dice_mean"].get<double>(), maps["mean_dice"].get<double>(),
+              1e-9);
 }
 
 TEST(Cli, InspectNiftiMatchesNibabel) {

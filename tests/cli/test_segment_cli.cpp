@@ -78,6 +78,36 @@ TEST(SegmentCli, TrainOnPatchesPredictMapsAndScoreThemInPython) {
     EXPECT_LE(c["prob_range"][1].get<double>(), 1.0);
   }
   EXPECT_GT(scored["mean_dice"].get<double>(), 0.6) << scored.dump();
+
+  // evaluate scores the folder of maps against the manifest's masks (lesion
+  // classes merged by --binarize) with the Dice PIL + numpy found ...
+  CommandResult e = run_medcnn({"evaluate", "--predictions", dir.file("maps"), "--data",
+                                dir.file("test/manifest.csv"), "--binarize", "--out",
+                                dir.file("eval")});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  json ev = read_json(dir.file("eval/evaluation.json"));
+  ASSERT_EQ(ev["cases"].size(), 6u);
+  const double folder_dice = ev["summary"]["per_class"][0]["dice"]["mean"].get<double>();
+  EXPECT_NEAR(folder_dice, scored["mean_dice"].get<double>(), 1e-9);
+  EXPECT_TRUE(ev["auc"].is_number());
+  for (auto f : {"cases.csv", "report.html"}) EXPECT_TRUE(fs::exists(dir.file("eval/") + f)) << f;
+  std::ifstream html(dir.file("eval/report.html"));
+  std::string page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("data:image/png;base64,"), std::string::npos);  // overlays inline
+  EXPECT_EQ(page.find("http"), std::string::npos);                      // nothing fetched
+  // ... and the model itself over the same data gives the same numbers.
+  CommandResult m = run_medcnn({"evaluate", "--model", dir.file("run"), "--data",
+                                dir.file("test/manifest.csv"), "--out", dir.file("eval_model")});
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  json em = read_json(dir.file("eval_model/evaluation.json"));
+  EXPECT_NEAR(em["summary"]["per_class"][0]["dice"]["mean"].get<double>(), folder_dice, 1e-9);
+  // A missing map is an error naming the case.
+  fs::remove(dir.file("maps/" + pairs[0]["pred"].get<std::string>().substr(
+                                    dir.file("maps/").size())));
+  CommandResult bad = run_medcnn({"evaluate", "--predictions", dir.file("maps"), "--data",
+                                  dir.file("test/manifest.csv"), "--out", dir.file("eval_bad")});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("no label map"), std::string::npos) << bad.err;
 }
 
 TEST(SegmentCli, BadSegmentationConfigsNameTheKey) {

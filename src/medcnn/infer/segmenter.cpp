@@ -26,7 +26,7 @@ Segmenter::Segmenter(std::vector<NetworkPtr> models, Compose preprocess, Segment
   }
 }
 
-SegmentationResult Segmenter::segment(Sample sample) const {
+SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const {
   const std::vector<int64_t> original = sample.image.spatial_shape();
   Rng rng(0);
   preprocess_.apply(sample, rng);
@@ -67,6 +67,7 @@ SegmentationResult Segmenter::segment(Sample sample) const {
   r.grid_changed = sample.image.spatial_shape() != original;
   r.probabilities = sample.image.with_data(probs, PixelType::Float32);
   r.labels = sample.image.with_data(labels.to(torch::kByte), PixelType::UInt8);
+  if (preprocessed) *preprocessed = std::move(sample);
   return r;
 }
 

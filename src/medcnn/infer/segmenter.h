@@ -53,7 +53,9 @@ struct SegmentationResult {
 class Segmenter {
  public:
   Segmenter(std::vector<NetworkPtr> models, Compose preprocess, SegmenterOptions options);
-  SegmentationResult segment(Sample sample) const;
+  // preprocessed (optional) receives the sample after `preprocess` (its
+  // mask is the reference the maps are to be compared with).
+  SegmentationResult segment(Sample sample, Sample* preprocessed = nullptr) const;
   // Writes the maps of every case of `dataset` under out_dir; returns the paths.
   std::vector<std::string> predict(const DatasetPtr& dataset, const std::string& out_dir) const;
 

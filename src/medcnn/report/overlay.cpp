@@ -1,0 +1,66 @@
+#include "medcnn/report/overlay.h"
+
+#include <torch/torch.h>
+
+#include "medcnn/core/error.h"
+
+namespace medcnn {
+namespace {
+
+namespace F = torch::nn::functional;
+
+// Foreground pixels of a 2-D boolean map with a 4-connected background
+// neighbour (outside the image counts as background).
+at::Tensor outline(const at::Tensor& fg) {
+  at::Tensor x = fg.to(torch::kFloat).unsqueeze(0).unsqueeze(0);
+  at::Tensor p = F::pad(x, F::PadFuncOptions({1, 1, 1, 1}));
+  const int64_t h = fg.size(0), w = fg.size(1);
+  using torch::indexing::Slice;
+  at::Tensor up = p.index({0, 0, Slice(0, h), Slice(1, w + 1)});
+  at::Tensor down = p.index({0, 0, Slice(2, h + 2), Slice(1, w + 1)});
+  at::Tensor left = p.index({0, 0, Slice(1, h + 1), Slice(0, w)});
+  at::Tensor right = p.index({0, 0, Slice(1, h + 1), Slice(2, w + 2)});
+  at::Tensor interior = up.gt(0) & down.gt(0) & left.gt(0) & right.gt(0);
+  return fg & interior.logical_not();
+}
+
+at::Tensor spatial(const at::Tensor& labels, int64_t dims) {
+  return labels.dim() == dims + 1 ? labels[0] : labels;
+}
+
+}  // namespace
+
+Image segmentation_overlay(const Image& image, const at::Tensor& reference,
+                           const at::Tensor& prediction, int64_t zoom) {
+  const int64_t d = image.dims();
+  at::Tensor img = image.data[0].to(torch::kFloat);
+  at::Tensor ref = spatial(reference, d).gt(0);
+  at::Tensor pred = spatial(prediction, d).gt(0);
+  if (!ref.sizes().equals(img.sizes()) || !pred.sizes().equals(img.sizes()))
+    throw DataError("overlay", "image, reference and prediction lie on different grids");
+  if (d == 3) {
+    const int64_t z = ref.any().item<bool>() ? ref.sum({1, 2}).argmax().item<int64_t>()
+                                             : img.size(0) / 2;
+    img = img[z];
+    ref = ref[z];
+    pred = pred[z];
+  } else if (d != 2) {
+    throw DataError("overlay", "needs a 2-D image or a 3-D volume");
+  }
+  const double lo = img.min().item<double>(), hi = img.max().item<double>();
+  at::Tensor grey = hi > lo ? (img - lo) / (hi - lo) * 255.0 : torch::zeros_like(img);
+  at::Tensor rgb = grey.unsqueeze(0).repeat({3, 1, 1});
+  at::Tensor ro = outline(ref), po = outline(pred);
+  // Red channel: prediction; green: reference; both: yellow.
+  rgb[0].masked_fill_(po, 255.0);
+  rgb[1].masked_fill_(po & ro.logical_not(), 0.0);
+  rgb[2].masked_fill_(po, 0.0);
+  rgb[1].masked_fill_(ro, 255.0);
+  rgb[0].masked_fill_(ro & po.logical_not(), 0.0);
+  rgb[2].masked_fill_(ro, 0.0);
+  if (zoom > 1) rgb = rgb.repeat_interleave(zoom, 1).repeat_interleave(zoom, 2);
+  return Image(rgb.round().clamp(0, 255).to(torch::kByte).contiguous(), Geometry::identity(2),
+               PixelType::UInt8);
+}
+
+}  // namespace medcnn

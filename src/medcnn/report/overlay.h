@@ -1,0 +1,23 @@
+// Segmentation overlays for reports: the image in grey with the reference
+// outline in green and the prediction's in red (where they coincide the
+// pixel is yellow).
+//
+// segmentation_overlay(image, reference, prediction): image [C, spatial...]
+// (the first channel is shown, min-max scaled to 0..255), reference and
+// prediction label maps [spatial...] or [1, spatial...] on the same grid
+// (foreground = label > 0; negative labels, the ignore label, are
+// background). Outlines are the foreground pixels with a 4-connected
+// background neighbour. A 3-D volume is shown at the axial slice (first
+// spatial axis) where the reference has the most foreground (the middle
+// slice when it has none). Returns a 2-D RGB uint8 Image of the slice,
+// magnified `zoom` times (nearest neighbour) so small images stay readable.
+// DataError when the grids differ.
+#pragma once
+#include "medcnn/core/image.h"
+
+namespace medcnn {
+
+Image segmentation_overlay(const Image& image, const at::Tensor& reference,
+                           const at::Tensor& prediction, int64_t zoom = 1);
+
+}  // namespace medcnn
