@@ -110,6 +110,7 @@ void run_segmentation_model(const EvaluateArgs& a, const GlobalOptions& g,
                                               "inferer");
   so.device = g.device;
   so.optimize = !a.md.no_optimize;
+  so.postprocess = meta.value("postprocess", nlohmann::json::array());
   Segmenter seg(std::move(models), make_transforms(meta.value("preprocess", nlohmann::json::array())),
                 so);
   std::vector<std::string> classes = meta.value("classes", std::vector<std::string>{});

@@ -59,6 +59,7 @@ void segment(const PredictArgs& a, const GlobalOptions& g, std::vector<NetworkPt
                                               "inferer");
   so.device = g.device;
   so.optimize = !a.md.no_optimize;
+  so.postprocess = meta.value("postprocess", nlohmann::json::array());
   so.write_probabilities = !a.no_probabilities;
   Segmenter seg(std::move(models), make_transforms(meta.value("preprocess", nlohmann::json::array())),
                 so);

@@ -45,7 +45,10 @@ TEST(SegmentCli, TrainOnPatchesPredictMapsAndScoreThemInPython) {
                 .exit_code, 0);
   ASSERT_EQ(run_medcnn({"--seed", "900", "phantom", dir.file("test"), "-n", "6", "--size", "48", "--max-radius", "7"})
                 .exit_code, 0);
-  write_text(dir.file("seg.toml"), seg_config(dir.file("train/manifest.csv"), ""));
+  // One lesion per phantom: keep the largest component of each prediction.
+  write_text(dir.file("seg.toml"),
+             seg_config(dir.file("train/manifest.csv"),
+                        "[[postprocess]]\nname = \"KeepLargestConnectedComponent\"\n"));
   CommandResult t = run_medcnn({"--threads", "2", "train", dir.file("seg.toml"), "--out",
                                 dir.file("run"), "--quiet"});
   ASSERT_EQ(t.exit_code, 0) << t.err;
@@ -76,6 +79,7 @@ TEST(SegmentCli, TrainOnPatchesPredictMapsAndScoreThemInPython) {
     EXPECT_EQ(c["pred_shape"], c["shape"]);  // maps on the input grid
     EXPECT_GE(c["prob_range"][0].get<double>(), 0.0);
     EXPECT_LE(c["prob_range"][1].get<double>(), 1.0);
+    EXPECT_LE(c["components"].get<int>(), 1);  // the post-processing ran
   }
   EXPECT_GT(scored["mean_dice"].get<double>(), 0.6) << scored.dump();
 

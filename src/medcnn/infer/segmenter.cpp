@@ -19,6 +19,7 @@ namespace medcnn {
 Segmenter::Segmenter(std::vector<NetworkPtr> models, Compose preprocess, SegmenterOptions options)
     : models_(std::move(models)), preprocess_(std::move(preprocess)), options_(std::move(options)) {
   if (models_.empty()) throw ConfigError("predict", "no model to segment with");
+  postprocess_ = make_postprocess(options_.postprocess);
   const c10::Device device = parse_device(options_.device);
   for (auto& m : models_) {
     m->to(device);
@@ -59,6 +60,11 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
       probs.masked_fill_(outside.expand_as(probs), 0.0);
       probs[0].masked_fill_(outside[0], 1.0);
     }
+  }
+  if (!postprocess_.empty()) {
+    at::Tensor l = labels[0].contiguous();
+    postprocess_.apply(l);
+    labels = l.unsqueeze(0);
   }
   if (probs.size(0) > 255)
     throw ConfigError("predict", "more than 255 classes cannot be written as a uint8 label map");

@@ -10,7 +10,9 @@
 //    probabilities are the softmax of the blended logits, averaged over the
 //    models. Returns probabilities [K, spatial...] float32 and labels
 //    [1, spatial...] uint8 (argmax; K <= 255) as Images on the preprocessed
-//    image's geometry. When the sample has an ROI (CSV roi column, kept as
+//    image's geometry. options.postprocess (infer/postprocess.h, e.g.
+//    [{"name": "KeepLargestConnectedComponent"}]) then edits the labels.
+//    When the sample has an ROI (CSV roi column, kept as
 //    meta "roi_path"), labels outside it are 0 and probabilities of class 0
 //    are 1 there.
 //  - predict_segmentations(models, preprocess, dataset, options, out_dir)
@@ -22,11 +24,14 @@
 //  - When preprocessing changes the grid (resampling, cropping), the maps
 //    lie on the preprocessed grid and a warning names the case.
 #pragma once
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
 #include "medcnn/core/image.h"
 #include "medcnn/data/dataset.h"
+#include "medcnn/infer/postprocess.h"
 #include "medcnn/infer/sliding_window.h"
 #include "medcnn/nn/network.h"
 #include "medcnn/transforms/transform.h"
@@ -35,6 +40,7 @@ namespace medcnn {
 
 struct SegmenterOptions {
   SlidingWindowOptions window;
+  nlohmann::json postprocess = nlohmann::json::array();
   std::string device = "cpu";
   bool optimize = true;
   bool write_probabilities = true;
@@ -63,6 +69,7 @@ class Segmenter {
   std::vector<NetworkPtr> models_;
   Compose preprocess_;
   SegmenterOptions options_;
+  Postprocess postprocess_;
 };
 
 }  // namespace medcnn

@@ -16,6 +16,7 @@
 #include "medcnn/data/sources.h"
 #include "medcnn/data/split.h"
 #include "medcnn/infer/predictions_csv.h"
+#include "medcnn/infer/postprocess.h"
 #include "medcnn/infer/predictor.h"
 #include "medcnn/io/files.h"
 #include "medcnn/metrics/operating_point.h"
@@ -37,6 +38,7 @@ json defaults() {
     "seed": 0,
     "classes": [],
     "inferer": {},
+    "postprocess": [],
     "data": {"splits": [], "val_fraction": 0.15, "val_source": "", "val_splits": []},
     "network": {"name": "resnet18"},
     "loss": {"name": "cross_entropy"},
@@ -172,6 +174,7 @@ class Experiment {
     train_chain_ = preprocess_;
     for (const auto& t : config_["augment"]) train_chain_.push_back(t);
     make_transforms(train_chain_);  // ConfigError early for bad transforms
+    make_postprocess(config_["postprocess"]);
     // Data-derived network values.
     Compose pre = make_transforms(preprocess_);
     Sample first = pool_->get(0);
@@ -370,7 +373,10 @@ class Experiment {
     to.show_progress = options_.show_progress;
     to.meta = {{"task", config_["task"]}, {"classes", classes_}, {"preprocess", preprocess_},
                {"config", config_}};
-    if (segmentation_) to.meta["inferer"] = config_["inferer"];
+    if (segmentation_) {
+      to.meta["inferer"] = config_["inferer"];
+      to.meta["postprocess"] = config_["postprocess"];
+    }
     const std::string best = spec.dir + "/best.pt";
     Trainer trainer(net, task, to);
     if (!finished) {

@@ -1,0 +1,43 @@
+// Post-processing of label maps (MONAI's names): connected components on a
+// grid with face connectivity (4 neighbours in 2-D, 6 in 3-D), in place on
+// an int64 label map [spatial...] (1-3 axes).
+//
+//  - KeepLargestConnectedComponent {applied_labels: [..] (default: every
+//    label > 0)}: for each listed label keeps only its largest component
+//    (ties: the first in C order); the other voxels of that label become 0.
+//  - RemoveSmallObjects {min_size: voxels (required, >= 1), applied_labels}:
+//    components smaller than min_size become 0.
+//  - FillHoles {applied_labels}: background (0) components that do not touch
+//    the border and touch only one listed label become that label.
+// make_postprocess(list, where) builds a chain from config tables
+// [{"name": ..., ...}]; unknown names or keys are a ConfigError naming
+// where[i]. Label maps of other types are a DataError.
+// connected_components(mask) labels the true voxels of a boolean map 1..n
+// (0 elsewhere), in C order of their first voxel; returns n.
+#pragma once
+#include <ATen/core/Tensor.h>
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace medcnn {
+
+int64_t connected_components(const at::Tensor& mask, at::Tensor& labels);
+
+using PostprocessStep = std::function<void(at::Tensor& labels)>;
+
+struct Postprocess {
+  std::vector<std::string> names;
+  std::vector<PostprocessStep> steps;
+  void apply(at::Tensor& labels) const {
+    for (const auto& s : steps) s(labels);
+  }
+  bool empty() const { return steps.empty(); }
+};
+
+Postprocess make_postprocess(const nlohmann::json& list, const std::string& where = "postprocess");
+
+}  // namespace medcnn
