@@ -60,21 +60,17 @@
 #include "medcnn/nn/network.h"
 #include "medcnn/transforms/transform.h"
 
-#ifndef MEDCNN_SOURCE_DIR
-#define MEDCNN_SOURCE_DIR "."
-#endif
+#include "bench_common.h"
 
 using namespace medcnn;
+using medcnn::bench::Clock;
+using medcnn::bench::fmt;
+using medcnn::bench::seconds_since;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
 constexpr int64_t kBatch = 32;
-
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 // CPU time of the whole machine and of this process (with its waited-for
 // children), in clock ticks, from /proc: the share of the machine that OTHER
@@ -365,14 +361,6 @@ const json* find(const std::vector<json>& rows, const std::string& side, const s
         (workers < 0 || r.value("workers", -1) == workers))
       return &r;
   return nullptr;
-}
-
-std::string fmt(double v, int precision) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(precision);
-  s << v;
-  return s.str();
 }
 
 std::string ratio(const json* a, const json* b, const char* key, bool inverse) {

@@ -53,19 +53,15 @@
 #include "medcnn/train/trainer.h"
 #include "medcnn/transforms/transform.h"
 
-#ifndef MEDCNN_SOURCE_DIR
-#define MEDCNN_SOURCE_DIR "."
-#endif
+#include "bench_common.h"
 
 using namespace medcnn;
+using medcnn::bench::Clock;
+using medcnn::bench::fmt;
+using medcnn::bench::seconds_since;
 using nlohmann::json;
-using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 NetworkPtr make_unet(int64_t dims) {
   torch::manual_seed(0);
@@ -225,14 +221,6 @@ json measure(const std::vector<std::string>& argv) {
     if (!line.empty() && line[0] == '{') r = json::parse(line);
   r["peak_rss_mib"] = ru.ru_maxrss / 1024.0;
   return r;
-}
-
-std::string fmt(double v, int precision) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(precision);
-  s << v;
-  return s.str();
 }
 
 }  // namespace

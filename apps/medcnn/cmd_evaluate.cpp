@@ -9,7 +9,6 @@
 #include "medcnn/core/error.h"
 #include "medcnn/core/labels.h"
 #include "medcnn/infer/predictions_csv.h"
-#include "medcnn/infer/segmenter.h"
 #include "medcnn/io/image_io.h"
 #include "medcnn/segmentation_scoring.h"
 #include "medcnn/train/experiment.h"
@@ -105,14 +104,7 @@ void run_segmentation_model(const EvaluateArgs& a, const GlobalOptions& g,
                             std::vector<NetworkPtr> models, const nlohmann::json& meta) {
   if (a.md.data.empty()) throw ConfigError("--data", "a data set is needed");
   DatasetPtr ds = open_data(a.md.data, a.md.splits);
-  SegmenterOptions so;
-  so.window = SlidingWindowOptions::from_json(meta.value("inferer", nlohmann::json::object()),
-                                              "inferer");
-  so.device = g.device;
-  so.optimize = !a.md.no_optimize;
-  so.postprocess = meta.value("postprocess", nlohmann::json::array());
-  Segmenter seg(std::move(models), make_transforms(meta.value("preprocess", nlohmann::json::array())),
-                so);
+  Segmenter seg = model_segmenter(std::move(models), meta, a.md, g, SegmenterOptions());
   std::vector<std::string> classes = meta.value("classes", std::vector<std::string>{});
   std::vector<SegmentationCase> cases;
   for (size_t i = 0; i < ds->size(); ++i) {

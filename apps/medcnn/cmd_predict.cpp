@@ -8,7 +8,6 @@
 #include "medcnn/core/error.h"
 #include "medcnn/infer/predictions_csv.h"
 #include "medcnn/infer/predictor.h"
-#include "medcnn/infer/segmenter.h"
 #include "medcnn/train/experiment.h"
 
 namespace medcnn::cli {
@@ -42,6 +41,17 @@ Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
   return predict_probabilities(models, make_transforms(meta.value("preprocess", nlohmann::json::array())), ds, po);
 }
 
+Segmenter model_segmenter(std::vector<NetworkPtr> models, const nlohmann::json& meta,
+                          const ModelDataArgs& a, const GlobalOptions& g, SegmenterOptions so) {
+  so.window = SlidingWindowOptions::from_json(meta.value("inferer", nlohmann::json::object()),
+                                              "inferer");
+  so.postprocess = meta.value("postprocess", nlohmann::json::array());
+  so.device = g.device;
+  so.optimize = !a.no_optimize;
+  return Segmenter(std::move(models),
+                   make_transforms(meta.value("preprocess", nlohmann::json::array())), so);
+}
+
 namespace {
 struct PredictArgs {
   ModelDataArgs md;
@@ -55,14 +65,8 @@ void segment(const PredictArgs& a, const GlobalOptions& g, std::vector<NetworkPt
   const std::string out = a.out.empty() ? "predictions" : a.out;
   DatasetPtr ds = open_data(a.md.data, a.md.splits);
   SegmenterOptions so;
-  so.window = SlidingWindowOptions::from_json(meta.value("inferer", nlohmann::json::object()),
-                                              "inferer");
-  so.device = g.device;
-  so.optimize = !a.md.no_optimize;
-  so.postprocess = meta.value("postprocess", nlohmann::json::array());
   so.write_probabilities = !a.no_probabilities;
-  Segmenter seg(std::move(models), make_transforms(meta.value("preprocess", nlohmann::json::array())),
-                so);
+  Segmenter seg = model_segmenter(std::move(models), meta, a.md, g, so);
   auto files = seg.predict(ds, out);
   std::cout << ds->size() << " cases segmented: " << files.size() << " maps written to " << out
             << "\n";

@@ -7,6 +7,7 @@
 
 #include "medcnn/command.h"
 #include "medcnn/infer/predictor.h"
+#include "medcnn/infer/segmenter.h"
 #include "medcnn/metrics/operating_point.h"
 
 namespace medcnn::cli {
@@ -24,5 +25,12 @@ void add_model_data_options(CLI::App* cmd, ModelDataArgs& a);
 // the decision rule stored with it.
 Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
                       std::vector<std::string>& classes, DecisionRule& rule);
+
+// The Segmenter of a segmentation model: the sliding window and the
+// post-processing stored with it (meta "inferer", "postprocess"), its
+// preprocessing, and the command's device and --no-optimize; other fields
+// of `so` are kept.
+Segmenter model_segmenter(std::vector<NetworkPtr> models, const nlohmann::json& meta,
+                          const ModelDataArgs& a, const GlobalOptions& g, SegmenterOptions so);
 
 }  // namespace medcnn::cli
