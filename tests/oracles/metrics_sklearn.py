@@ -19,22 +19,9 @@ import numpy as np
 from sklearn import metrics as skm
 from sklearn.preprocessing import label_binarize
 
+from oracle_common import clean
+
 warnings.simplefilter("ignore")
-
-
-def clean(x):
-    """Lists of floats with NaN -> None, recursively, numpy -> python."""
-    if isinstance(x, dict):
-        return {k: clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [clean(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return clean(x.tolist())
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        return None if math.isnan(float(x)) else float(x)
-    return x
 
 
 spec = json.load(open(sys.argv[1]))

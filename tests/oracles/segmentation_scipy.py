@@ -31,27 +31,13 @@ import numpy as np
 from scipy import ndimage
 from sklearn.metrics import roc_auc_score
 
+from oracle_common import clean
+
 warnings.simplefilter("ignore")
 
 NAN = float("nan")
 OVERLAP = ("dice", "iou", "sensitivity", "specificity", "precision", "accuracy")
 SURFACE = ("hausdorff", "hausdorff95", "assd", "masd")
-
-
-def clean(x):
-    if isinstance(x, dict):
-        return {k: clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [clean(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return clean(x.tolist())
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, (int, np.integer)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        return None if math.isnan(float(x)) else float(x)
-    return x
 
 
 def ratio(a, b):
