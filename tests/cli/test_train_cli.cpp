@@ -263,4 +263,17 @@ TEST(SegmentCli, BadSegmentationConfigsNameTheKey) {
   r = run_medcnn({"train", dir.file("c.toml"), "--out", dir.file("c"), "--quiet"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("inferer.overlap"), std::string::npos) << r.err;
+  // Images without masks cannot train a segmentation: the error says so and
+  // names a case; nothing half-written is left as a model.
+  write_text(dir.file("nomask.csv"), "id,image\na," + dir.file("ph/images/phantom_0000.png") +
+                                         "\nb," + dir.file("ph/images/phantom_0001.png") +
+                                         "\nc," + dir.file("ph/images/phantom_0002.png") + "\n");
+  write_text(dir.file("d.toml"), "task = \"segmentation\"\n[data]\nsource = \"" +
+                                     dir.file("nomask.csv") +
+                                     "\"\nval_fraction = 0.34\n[train]\nepochs = 1\n"
+                                     "[inferer]\nroi_size = [32, 32]\n");
+  r = run_medcnn({"train", dir.file("d.toml"), "--out", dir.file("d"), "--quiet"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("mask"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir.file("d/best.pt")));
 }

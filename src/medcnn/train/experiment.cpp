@@ -180,6 +180,10 @@ class Experiment {
     Sample first = pool_->get(0);
     Rng rng(0);
     pre.apply(first, rng);
+    if (segmentation_ && !first.mask)
+      throw DataError(pool_->describe(), "segmentation needs a mask for every case, and case '" +
+                                             first.id + "' has none (a CSV manifest needs a "
+                                             "mask column)");
     auto& net = config_["network"];
     net["in_channels"] = first.image.data.size(0);
     net["spatial_dims"] = first.image.data.dim() - 1;
