@@ -21,6 +21,13 @@
 //    "sensitivity=0.9", "argmax" or a number) is stored in best.pt.
 //  - resume = true continues every unfinished run from its last.pt and
 //    skips finished ones.
+//  - task = "segmentation" (docs/segmentation.md): the pool needs masks
+//    (DataError at start-up otherwise); folds and splits are plain (not
+//    stratified); classes come from the config's `classes`; training draws
+//    train.repeats patches per image and epoch; validation and held-out
+//    images are scored whole through the sliding window ([inferer]) into
+//    val_/heldout_evaluation.json (no predictions CSV, no threshold); the
+//    model's inferer and [[postprocess]] are stored in its checkpoint.
 //  - Errors: ConfigError naming the key for a bad value; the data layer's
 //    errors for bad data.
 #pragma once
