@@ -107,11 +107,11 @@ json demo_segmentation(const DemoArgs& a, const GlobalOptions& g, const std::str
   so.show_progress = false;
   Segmenter seg(models, make_transforms(meta["preprocess"]), so);
   auto test = std::make_shared<CsvDataset>(test_manifest);
-  seg.predict(test, a.out + "/segmentation_maps");
   std::vector<SegmentationCase> cases;
   for (size_t i = 0; i < test->size(); ++i) {
     Sample pre;
     SegmentationResult r = seg.segment(test->get(i), &pre);
+    seg.write(r, a.out + "/segmentation_maps");
     SegmentationCase c;
     c.id = pre.id;
     c.image = pre.image;

@@ -25,6 +25,8 @@ Segmenter::Segmenter(std::vector<NetworkPtr> models, Compose preprocess, Segment
     m->to(device);
     m->eval();
   }
+  fast_.resize(models_.size());
+  for (auto& f : fast_) f.once = std::make_unique<std::once_flag>();
 }
 
 SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const {
@@ -34,22 +36,27 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
   const c10::Device device = parse_device(options_.device);
   torch::NoGradGuard no_grad;
   at::Tensor x = sample.image.data.to(torch::kFloat).unsqueeze(0).to(device);
-  at::Tensor sum;
-  for (const auto& model : models_) {
-    InferenceModel fast;
-    bool traced = false;
+  at::Tensor sum, sum_entropy;
+  auto entropy = [](const at::Tensor& p) {  // over the class axis 1, 0 log 0 = 0
+    return -(p * torch::log(p.clamp_min(1e-12))).sum(1);
+  };
+  for (size_t m = 0; m < models_.size(); ++m) {
+    const NetworkPtr& model = models_[m];
     auto window = [&](const at::Tensor& w) {
       if (!options_.optimize) return model->forward(w);
-      if (!traced) {
-        fast = optimize_for_inference(model, w);
-        traced = true;
-      }
-      return fast.forward(w);
+      std::call_once(*fast_[m].once, [&] { fast_[m].model = optimize_for_inference(model, w); });
+      return fast_[m].model.forward(w);
     };
     at::Tensor p = torch::softmax(sliding_window_inference(x, window, options_.window), 1);
     sum = sum.defined() ? sum + p : p;
+    if (models_.size() > 1) sum_entropy = sum_entropy.defined() ? sum_entropy + entropy(p) : entropy(p);
   }
-  at::Tensor probs = (sum / double(models_.size()))[0].cpu().contiguous();
+  at::Tensor mean = sum / double(models_.size());
+  at::Tensor probs = mean[0].cpu().contiguous();
+  at::Tensor h = entropy(mean)[0].cpu();
+  at::Tensor mi;
+  if (sum_entropy.defined())
+    mi = (h - (sum_entropy / double(models_.size()))[0].cpu()).clamp_min(0);
   at::Tensor labels = probs.argmax(0, /*keepdim=*/true);
   auto roi_it = sample.meta.find("roi_path");
   if (roi_it != sample.meta.end()) {
@@ -59,6 +66,8 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
       labels.masked_fill_(outside, 0);
       probs.masked_fill_(outside.expand_as(probs), 0.0);
       probs[0].masked_fill_(outside[0], 1.0);
+      h.masked_fill_(outside[0], 0.0);
+      if (mi.defined()) mi.masked_fill_(outside[0], 0.0);
     }
   }
   if (!postprocess_.empty()) {
@@ -73,8 +82,41 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
   r.grid_changed = sample.image.spatial_shape() != original;
   r.probabilities = sample.image.with_data(probs, PixelType::Float32);
   r.labels = sample.image.with_data(labels.to(torch::kByte), PixelType::UInt8);
+  r.entropy = sample.image.with_data(h.unsqueeze(0).contiguous(), PixelType::Float32);
+  if (mi.defined())
+    r.mutual_information = sample.image.with_data(mi.unsqueeze(0).contiguous(), PixelType::Float32);
   if (preprocessed) *preprocessed = std::move(sample);
   return r;
+}
+
+std::vector<std::string> Segmenter::write(const SegmentationResult& r,
+                                          const std::string& out_dir) const {
+  if (r.grid_changed)
+    spdlog::warn("{}: preprocessing changed the grid; its maps lie on the preprocessed grid", r.id);
+  fs::create_directories(out_dir);
+  const bool volume = r.labels.dims() == 3;
+  const std::string lext = !options_.label_format.empty() ? options_.label_format
+                                                          : (volume ? "nii.gz" : "png");
+  const std::string pext = !options_.probability_format.empty() ? options_.probability_format
+                                                                : (volume ? "nii.gz" : "tif");
+  const std::string base = (fs::path(out_dir) / r.id).string();
+  std::vector<std::string> written{base + "_seg." + lext};
+  write_image(written.back(), r.labels);
+  if (options_.write_probabilities) {
+    Image p = r.probabilities;
+    if (p.channels() == 2) p = p.with_data(p.data.narrow(0, 1, 1).contiguous(), PixelType::Float32);
+    written.push_back(base + "_prob." + pext);
+    write_image(written.back(), p);
+  }
+  if (options_.write_uncertainty) {
+    written.push_back(base + "_entropy." + pext);
+    write_image(written.back(), r.entropy);
+    if (r.mutual_information.data.defined()) {
+      written.push_back(base + "_mi." + pext);
+      write_image(written.back(), r.mutual_information);
+    }
+  }
+  return written;
 }
 
 std::vector<std::string> Segmenter::predict(const DatasetPtr& dataset,
@@ -85,25 +127,8 @@ std::vector<std::string> Segmenter::predict(const DatasetPtr& dataset,
   if (options_.show_progress)
     bar = std::make_unique<Progress>("segment", (int64_t)dataset->size(), "cases");
   for (size_t i = 0; i < dataset->size(); ++i) {
-    SegmentationResult r = segment(dataset->get(i));
-    if (r.grid_changed)
-      spdlog::warn("{}: preprocessing changed the grid; its maps lie on the preprocessed grid",
-                   r.id);
-    const bool volume = r.labels.dims() == 3;
-    const std::string lext = !options_.label_format.empty() ? options_.label_format
-                                                            : (volume ? "nii.gz" : "png");
-    const std::string pext = !options_.probability_format.empty()
-                                 ? options_.probability_format
-                                 : (volume ? "nii.gz" : "tif");
-    const std::string base = (fs::path(out_dir) / r.id).string();
-    write_image(base + "_seg." + lext, r.labels);
-    written.push_back(base + "_seg." + lext);
-    if (options_.write_probabilities) {
-      Image p = r.probabilities;
-      if (p.channels() == 2) p = p.with_data(p.data.narrow(0, 1, 1).contiguous(), PixelType::Float32);
-      write_image(base + "_prob." + pext, p);
-      written.push_back(base + "_prob." + pext);
-    }
+    const std::vector<std::string> paths = write(segment(dataset->get(i)), out_dir);
+    written.insert(written.end(), paths.begin(), paths.end());
     if (bar) bar->advance();
   }
   return written;

@@ -21,16 +21,25 @@
 //    for K = 2, all K channels otherwise); ext is png / tif for 2-D and
 //    nii.gz for 3-D (options.label_format / probability_format override).
 //    Files are written atomically (io/image_io.h). Returns the paths written.
+//  - Uncertainty per voxel: `entropy` is the predictive entropy of the mean
+//    probabilities; with several models (a fold ensemble) also
+//    `mutual_information` = entropy - mean of the members' entropies (the
+//    models' disagreement). Both are 0 outside the ROI. With
+//    options.write_uncertainty predict writes them as <id>_entropy.<ext> and
+//    <id>_mi.<ext> (probability format).
 //  - When preprocessing changes the grid (resampling, cropping), the maps
 //    lie on the preprocessed grid and a warning names the case.
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "medcnn/core/image.h"
 #include "medcnn/data/dataset.h"
+#include "medcnn/infer/optimize.h"
 #include "medcnn/infer/postprocess.h"
 #include "medcnn/infer/sliding_window.h"
 #include "medcnn/nn/network.h"
@@ -44,6 +53,7 @@ struct SegmenterOptions {
   std::string device = "cpu";
   bool optimize = true;
   bool write_probabilities = true;
+  bool write_uncertainty = false;  // <id>_entropy (and <id>_mi for an ensemble) maps
   std::string label_format;        // "" = png (2-D) / nii.gz (3-D)
   std::string probability_format;  // "" = tif (2-D) / nii.gz (3-D)
   bool show_progress = true;
@@ -53,6 +63,8 @@ struct SegmentationResult {
   std::string id;
   Image probabilities;  // [K, spatial...] float32
   Image labels;         // [1, spatial...] uint8
+  Image entropy;        // [1, spatial...] float32: predictive entropy of the mean (nats)
+  Image mutual_information;  // ensembles only: entropy - mean member entropy
   bool grid_changed = false;
 };
 
@@ -62,6 +74,8 @@ class Segmenter {
   // preprocessed (optional) receives the sample after `preprocess` (its
   // mask is the reference the maps are to be compared with).
   SegmentationResult segment(Sample sample, Sample* preprocessed = nullptr) const;
+  // Writes one result's maps under out_dir (as predict does); returns the paths.
+  std::vector<std::string> write(const SegmentationResult& result, const std::string& out_dir) const;
   // Writes the maps of every case of `dataset` under out_dir; returns the paths.
   std::vector<std::string> predict(const DatasetPtr& dataset, const std::string& out_dir) const;
 
@@ -70,6 +84,13 @@ class Segmenter {
   Compose preprocess_;
   SegmenterOptions options_;
   Postprocess postprocess_;
+  // One optimised model per network, traced on the first window it sees
+  // (InferenceModel keeps a plan per window shape), so every case reuses it.
+  struct Fast {
+    std::unique_ptr<std::once_flag> once;
+    InferenceModel model;
+  };
+  mutable std::vector<Fast> fast_;
 };
 
 }  // namespace medcnn
