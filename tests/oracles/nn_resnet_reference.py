@@ -104,5 +104,6 @@ def run(case):
             "params": sum(p.numel() for p in net.parameters())}
 
 
-torch.set_num_threads(1)
-print(json.dumps({case: run(case) for case in sys.argv[1:]}))
+if __name__ == "__main__":
+    torch.set_num_threads(1)
+    print(json.dumps({case: run(case) for case in sys.argv[1:]}))

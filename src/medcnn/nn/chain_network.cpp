@@ -7,7 +7,15 @@ ChainNetwork::ChainNetwork(const NetworkSpec& spec)
 
 at::Tensor ChainNetwork::features(at::Tensor x) {
   check_input(x);
-  return features_->forward(x);
+  return features_->forward_each(
+      x, [this](const std::string& name, at::Tensor y) { return tapped("features." + name, y); });
+}
+
+std::vector<std::string> ChainNetwork::layer_names() const {
+  std::vector<std::string> names;
+  for (const auto& n : features_->names()) names.push_back("features." + n);
+  names.push_back("features");
+  return names;
 }
 
 }  // namespace medcnn

@@ -17,6 +17,8 @@ class ChainNetwork : public HeadedNetwork {
  public:
   explicit ChainNetwork(const NetworkSpec& spec);
   at::Tensor features(at::Tensor x) override;
+  // "features.<child>" for every child of the chain, then "features".
+  std::vector<std::string> layer_names() const override;
 
  protected:
   ChainPtr features_;

@@ -51,6 +51,23 @@ void Network::check_input(const at::Tensor& x) const {
                              "must be at least " + std::to_string(min_input_size_));
 }
 
+at::Tensor Network::forward_tapped(at::Tensor x, const std::string& layer, const LayerTap& tap) {
+  const std::vector<std::string> names = layer_names();
+  if (std::find(names.begin(), names.end(), layer) == names.end())
+    throw ConfigError("layer", "network " + spec_.name + " has no layer '" + layer +
+                                   "'; valid layers: " + join(names));
+  if (layer == "features") return head(tap(features(x)));
+  struct Reset {
+    Network* n;
+    ~Reset() { n->tap_ = nullptr; }
+  } reset{this};
+  tap_ = &tap;
+  tap_layer_ = layer;
+  at::Tensor f = features(x);
+  tap_ = nullptr;
+  return head(f);
+}
+
 void Network::require_dims(const std::vector<int64_t>& supported) const {
   if (std::find(supported.begin(), supported.end(), spec_.spatial_dims) != supported.end()) return;
   std::string list;

@@ -20,6 +20,15 @@
 //    and head(f) maps it to the logits, so forward(x) == head(features(x));
 //    CAM and Grad-CAM use this split. Networks without such a map (the 1-D
 //    ECG net has one: its last conv) still implement both.
+//  - Named layers (explain/: Grad-CAM at any layer): layer_names() lists the
+//    layers whose outputs forward_tapped(x, layer, tap) can intercept, input
+//    side first, always ending with "features" (the map features() returns).
+//    forward_tapped returns forward(x) computed with tap(output) in place of
+//    that layer's output; an unknown layer is a ConfigError that lists the
+//    valid names. A network names its layers by calling tapped(name, x) on
+//    each intermediate output in features(); ChainNetwork names every child
+//    of its feature chain ("features.<child>"). Not re-entrant: one tapped
+//    forward at a time per network.
 //  - Parameters and buffers are registered with stable names so checkpoints,
 //    freezing by layer name and transfer learning can address them
 //    (e.g. "stem.conv.weight", "layer3.1.bn2.running_mean", "head.fc.weight").
@@ -49,6 +58,9 @@ struct NetworkSpec {
   nlohmann::json params = nlohmann::json::object();
 };
 
+// Receives a layer's output and returns the tensor the network goes on with.
+using LayerTap = std::function<at::Tensor(const at::Tensor&)>;
+
 class Network : public torch::nn::Module {
  public:
   explicit Network(const NetworkSpec& spec) : spec_(spec) {}
@@ -61,6 +73,8 @@ class Network : public torch::nn::Module {
   // outputs (transfer learning: "new head").
   virtual void reset_head(int64_t num_classes) = 0;
   const NetworkSpec& spec() const { return spec_; }
+  virtual std::vector<std::string> layer_names() const { return {"features"}; }
+  at::Tensor forward_tapped(at::Tensor x, const std::string& layer, const LayerTap& tap);
   // Smallest spatial extent (per axis) an input may have.
   int64_t min_input_size() const { return min_input_size_; }
 
@@ -74,9 +88,17 @@ class Network : public torch::nn::Module {
   // device and dtype of the other parameters, initialised by spec_.init when
   // replacing; sets spec_.num_classes. For reset_head().
   void install_head(std::shared_ptr<torch::nn::Module> head, int64_t num_classes);
+  // x, or the active tap's result when `name` is the layer being tapped.
+  at::Tensor tapped(const std::string& name, at::Tensor x) const {
+    return tap_ && name == tap_layer_ ? (*tap_)(x) : x;
+  }
 
   NetworkSpec spec_;
   int64_t min_input_size_ = 1;
+
+ private:
+  const LayerTap* tap_ = nullptr;
+  std::string tap_layer_;
 };
 
 using NetworkPtr = std::shared_ptr<Network>;

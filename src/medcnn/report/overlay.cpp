@@ -28,7 +28,40 @@ at::Tensor spatial(const at::Tensor& labels, int64_t dims) {
   return labels.dim() == dims + 1 ? labels[0] : labels;
 }
 
+// The first channel min-max scaled to 0..255, float.
+at::Tensor grey_255(const at::Tensor& img) {
+  const double lo = img.min().item<double>(), hi = img.max().item<double>();
+  return hi > lo ? (img - lo) / (hi - lo) * 255.0 : torch::zeros_like(img);
+}
+
+Image rgb_image(at::Tensor rgb, int64_t zoom) {
+  if (zoom > 1) rgb = rgb.repeat_interleave(zoom, 1).repeat_interleave(zoom, 2);
+  return Image(rgb.round().clamp(0, 255).to(torch::kByte).contiguous(), Geometry::identity(2),
+               PixelType::UInt8);
+}
+
 }  // namespace
+
+Image heatmap_overlay(const Image& image, const at::Tensor& map, int64_t zoom) {
+  const int64_t d = image.dims();
+  at::Tensor img = image.data[0].to(torch::kFloat);
+  at::Tensor m = spatial(map, d).to(torch::kFloat).clamp(0, 1);
+  if (!m.sizes().equals(img.sizes()))
+    throw DataError("overlay", "the image and the map lie on different grids");
+  if (d == 3) {
+    const int64_t z = m.amax({1, 2}).argmax().item<int64_t>();
+    img = img[z];
+    m = m[z];
+  } else if (d != 2) {
+    throw DataError("overlay", "needs a 2-D image or a 3-D volume");
+  }
+  // jet: r = clip(1.5 - |4m - 3|), g = clip(1.5 - |4m - 2|), b = clip(1.5 - |4m - 1|)
+  auto channel = [&](double c) { return (1.5 - (4 * m - c).abs()).clamp(0, 1) * 255.0; };
+  at::Tensor heat = torch::stack({channel(3), channel(2), channel(1)});
+  at::Tensor grey = grey_255(img).unsqueeze(0).repeat({3, 1, 1});
+  at::Tensor alpha = 0.5 * m.unsqueeze(0);
+  return rgb_image(grey * (1 - alpha) + heat * alpha, zoom);
+}
 
 Image segmentation_overlay(const Image& image, const at::Tensor& reference,
                            const at::Tensor& prediction, int64_t zoom) {
@@ -47,9 +80,7 @@ Image segmentation_overlay(const Image& image, const at::Tensor& reference,
   } else if (d != 2) {
     throw DataError("overlay", "needs a 2-D image or a 3-D volume");
   }
-  const double lo = img.min().item<double>(), hi = img.max().item<double>();
-  at::Tensor grey = hi > lo ? (img - lo) / (hi - lo) * 255.0 : torch::zeros_like(img);
-  at::Tensor rgb = grey.unsqueeze(0).repeat({3, 1, 1});
+  at::Tensor rgb = grey_255(img).unsqueeze(0).repeat({3, 1, 1});
   at::Tensor ro = outline(ref), po = outline(pred);
   // Red channel: prediction; green: reference; both: yellow.
   rgb[0].masked_fill_(po, 255.0);
@@ -58,9 +89,7 @@ Image segmentation_overlay(const Image& image, const at::Tensor& reference,
   rgb[1].masked_fill_(ro, 255.0);
   rgb[0].masked_fill_(ro & po.logical_not(), 0.0);
   rgb[2].masked_fill_(ro, 0.0);
-  if (zoom > 1) rgb = rgb.repeat_interleave(zoom, 1).repeat_interleave(zoom, 2);
-  return Image(rgb.round().clamp(0, 255).to(torch::kByte).contiguous(), Geometry::identity(2),
-               PixelType::UInt8);
+  return rgb_image(rgb, zoom);
 }
 
 }  // namespace medcnn

@@ -12,6 +12,13 @@
 // slice when it has none). Returns a 2-D RGB uint8 Image of the slice,
 // magnified `zoom` times (nearest neighbour) so small images stay readable.
 // DataError when the grids differ.
+//
+// heatmap_overlay(image, map, zoom): the image in grey blended with `map`
+// ([spatial...] on the image's grid, values in [0, 1]; negative values shown
+// as 0) in a blue-to-red "jet" colour scale, weight 0.5 * map per pixel so
+// cold regions keep the anatomy visible. A volume is shown at the axial slice
+// holding the map's maximum. Returns an RGB uint8 Image, magnified `zoom`
+// times. DataError when the grids differ.
 #pragma once
 #include "medcnn/core/image.h"
 
@@ -19,5 +26,6 @@ namespace medcnn {
 
 Image segmentation_overlay(const Image& image, const at::Tensor& reference,
                            const at::Tensor& prediction, int64_t zoom = 1);
+Image heatmap_overlay(const Image& image, const at::Tensor& map, int64_t zoom = 1);
 
 }  // namespace medcnn

@@ -7,11 +7,18 @@ Chain& Chain::add(torch::nn::AnyModule m) { return add(std::to_string(items_.siz
 Chain& Chain::add(const std::string& name, torch::nn::AnyModule m) {
   register_module(name, m.ptr());
   items_.push_back(std::move(m));
+  names_.push_back(name);
   return *this;
 }
 
 at::Tensor Chain::forward(at::Tensor x) {
   for (auto& m : items_) x = m.forward(x);
+  return x;
+}
+
+at::Tensor Chain::forward_each(
+    at::Tensor x, const std::function<at::Tensor(const std::string&, at::Tensor)>& after) {
+  for (size_t i = 0; i < items_.size(); ++i) x = after(names_[i], items_[i].forward(x));
   return x;
 }
 

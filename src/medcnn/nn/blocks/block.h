@@ -11,6 +11,7 @@
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/any.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,11 +40,16 @@ class Chain : public Block {
     return add(name, torch::nn::AnyModule(std::move(m)));
   }
   at::Tensor forward(at::Tensor x) override;
+  // forward(x) with after(name, output) applied to each child's output.
+  at::Tensor forward_each(at::Tensor x,
+                          const std::function<at::Tensor(const std::string&, at::Tensor)>& after);
+  const std::vector<std::string>& names() const { return names_; }
   size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
 
  private:
   std::vector<torch::nn::AnyModule> items_;
+  std::vector<std::string> names_;
 };
 using ChainPtr = std::shared_ptr<Chain>;
 

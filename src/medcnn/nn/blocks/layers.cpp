@@ -196,6 +196,8 @@ tnn::AnyModule adaptive_max_pool_nd(int64_t dims, int64_t size) {
 tnn::AnyModule dropout_nd(double p, bool channelwise) {
   if (!(p >= 0.0 && p < 1.0))
     throw ConfigError("dropout", "probability must be in [0, 1), got " + std::to_string(p));
+  // p = 0 is no dropout at all (so Monte-Carlo dropout can tell it apart).
+  if (p == 0.0) return tnn::AnyModule(tnn::Identity());
   if (channelwise) return tnn::AnyModule(std::make_shared<ChannelDropout>(p));
   return tnn::AnyModule(tnn::Dropout(tnn::DropoutOptions(p)));
 }

@@ -69,9 +69,17 @@ class ResNet : public HeadedNetwork {
 
   at::Tensor features(at::Tensor x) override {
     check_input(x);
-    x = stem_->forward(x);
-    for (auto& l : layers_) x = l->forward(x);
+    x = tapped("stem", stem_->forward(x));
+    for (size_t i = 0; i < layers_.size(); ++i)
+      x = tapped("layer" + std::to_string(i + 1), layers_[i]->forward(x));
     return x;
+  }
+
+  std::vector<std::string> layer_names() const override {
+    std::vector<std::string> names{"stem"};
+    for (size_t i = 0; i < layers_.size(); ++i) names.push_back("layer" + std::to_string(i + 1));
+    names.push_back("features");
+    return names;
   }
 
  private:

@@ -126,6 +126,17 @@ class UNet : public Network {
 
   at::Tensor features(at::Tensor x) override { return run(x, nullptr); }
 
+  // encoder.0 (finest) .. encoder.<depth-1> (bottleneck), decoder.<depth-2>
+  // .. decoder.0 (the finest decoder level), then features (decoder.0 on the
+  // input grid).
+  std::vector<std::string> layer_names() const override {
+    std::vector<std::string> names;
+    for (int64_t i = 0; i < depth_; ++i) names.push_back("encoder." + std::to_string(i));
+    for (int64_t i = depth_ - 2; i >= 0; --i) names.push_back("decoder." + std::to_string(i));
+    names.push_back("features");
+    return names;
+  }
+
   at::Tensor head(at::Tensor f) override { return head_.forward(f); }
 
   void reset_head(int64_t num_classes) override {
@@ -161,7 +172,7 @@ class UNet : public Network {
     std::vector<at::Tensor> skips;
     for (int64_t i = 0; i < depth_; ++i) {
       if (i > 0) x = max_pool(x, 2);
-      x = encoder_[i]->forward(x);
+      x = tapped("encoder." + std::to_string(i), encoder_[i]->forward(x));
       if (i < depth_ - 1) skips.push_back(x);
     }
     if (!dropout_.is_empty()) x = dropout_.forward(x);
@@ -185,7 +196,7 @@ class UNet : public Network {
         x = l.up.forward(F::interpolate(x, opts));
       }
       at::Tensor s = l.gate ? l.gate->forward(skip, x) : skip;
-      x = l.conv->forward(torch::cat({s, x}, 1));
+      x = tapped("decoder." + std::to_string(i), l.conv->forward(torch::cat({s, x}, 1)));
       if (aux && i >= 1) aux->push_back(aux_output(i, x, size));
     }
     if (padded) x = crop(x, size);

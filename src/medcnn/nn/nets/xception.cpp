@@ -73,9 +73,16 @@ class Xception : public HeadedNetwork {
 
   at::Tensor features(at::Tensor x) override {
     check_input(x);
-    x = entry_->forward(stem_->forward(x));
-    if (!middle_->empty()) x = middle_->forward(x);
-    return exit_->forward(x);
+    x = tapped("entry", entry_->forward(tapped("stem", stem_->forward(x))));
+    if (!middle_->empty()) x = tapped("middle", middle_->forward(x));
+    return tapped("exit", exit_->forward(x));
+  }
+
+  std::vector<std::string> layer_names() const override {
+    std::vector<std::string> names{"stem", "entry"};
+    if (!middle_->empty()) names.push_back("middle");
+    names.insert(names.end(), {"exit", "features"});
+    return names;
   }
 
  private:
