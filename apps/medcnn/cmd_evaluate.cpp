@@ -15,6 +15,8 @@
 #include "medcnn/io/files.h"
 #include "medcnn/report/html_report.h"
 #include "medcnn/tasks/classification.h"
+#include "medcnn/metrics/calibration.h"
+#include "medcnn/metrics/uncertainty_evaluation.h"
 
 namespace fs = std::filesystem;
 
@@ -23,7 +25,7 @@ namespace medcnn::cli {
 namespace {
 struct EvaluateArgs {
   ModelDataArgs md;
-  std::string predictions, out = "evaluation", history;
+  std::string predictions, out = "evaluation", history, temperature_from;
   double threshold = -1;
   int bootstrap = 1000;
   bool binarize = false;
@@ -129,6 +131,33 @@ void run_segmentation_model(const EvaluateArgs& a, const GlobalOptions& g,
             << "/evaluation.json, cases.csv and report.html\n";
 }
 
+// Temperature scaling fitted on a validation predictions CSV (logits taken as
+// log-probabilities), and what it does to these predictions' calibration.
+nlohmann::json temperature_scaling(const std::string& val_csv, const Predictions& p,
+                                   const std::vector<std::string>& classes) {
+  std::vector<std::string> val_classes;
+  Predictions v = read_predictions_csv(val_csv, &val_classes);
+  if (val_classes != classes) throw DataError(val_csv, "its classes differ from the evaluated ones");
+  auto logs = [](const Probabilities& probs) {
+    Probabilities out = probs;
+    for (auto& row : out)
+      for (auto& x : row) x = std::log(std::max(x, 1e-12));
+    return out;
+  };
+  Labels vy;
+  Probabilities vp;
+  for (size_t i = 0; i < v.ids.size(); ++i)
+    if (v.labels[i] >= 0) vy.push_back(v.labels[i]), vp.push_back(v.probabilities[i]);
+  if (vy.empty()) throw DataError(val_csv, "no labelled case to fit a temperature on");
+  const double t = fit_temperature(logs(vp), vy);
+  const Probabilities scaled = apply_temperature(logs(p.probabilities), t);
+  return {{"value", t}, {"fitted_on", val_csv},
+          {"ece_before", top_label_calibration(p.labels, p.probabilities).ece},
+          {"ece_after", top_label_calibration(p.labels, scaled).ece},
+          {"nll_before", negative_log_likelihood(p.probabilities, p.labels)},
+          {"nll_after", negative_log_likelihood(scaled, p.labels)}};
+}
+
 void run(const EvaluateArgs& a, const GlobalOptions& g) {
   if (!a.predictions.empty() && fs::is_directory(a.predictions)) return run_segmentation_folder(a);
   if (a.predictions.empty() && !a.md.model.empty()) {
@@ -157,6 +186,11 @@ void run(const EvaluateArgs& a, const GlobalOptions& g) {
   o.bootstrap = a.bootstrap;
   o.seed = g.seed;
   nlohmann::json e = evaluate_classification(p.labels, p.probabilities, o);
+  e["uncertainty"] = evaluate_uncertainty(p.labels, p.probabilities, decide(p, rule), p.uncertainty);
+  std::string val = a.temperature_from;
+  if (val.empty() && !a.md.model.empty() && fs::exists(a.md.model + "/val_predictions.csv"))
+    val = a.md.model + "/val_predictions.csv";
+  if (!val.empty()) e["uncertainty"]["temperature"] = temperature_scaling(val, p, classes);
   fs::create_directories(a.out);
   write_file_atomically(a.out + "/evaluation.json", e.dump(2) + "\n");
   if (a.predictions.empty())
@@ -196,6 +230,9 @@ void setup(CLI::App& app, GlobalOptions& globals) {
   cmd->add_option("--predictions", args->predictions,
                   "score this predictions CSV instead; or a folder of segmentation label maps "
                   "(<id>_seg.* / <id>.*, probabilities <id>_prob.*) against --data's masks");
+  cmd->add_option("--temperature-from", args->temperature_from,
+                  "fit temperature scaling on this validation predictions CSV (default: the "
+                  "model run's val_predictions.csv when there is one) and report its effect");
   cmd->add_flag("--binarize", args->binarize,
                 "segmentation folders: foreground = label > 0 in reference and prediction");
   cmd->add_option("--num-classes", args->num_classes,

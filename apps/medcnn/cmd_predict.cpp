@@ -20,6 +20,15 @@ void add_model_data_options(CLI::App* cmd, ModelDataArgs& a) {
       ->delimiter(',');
   cmd->add_option("--batch-size", a.batch_size, "cases per batch")->check(CLI::PositiveNumber);
   cmd->add_flag("--no-optimize", a.no_optimize, "run the eager network (no traced, frozen model)");
+  cmd->add_option("--mc-samples", a.mc_samples,
+                  "uncertainty: N Monte-Carlo dropout passes per case (mean, entropy, mutual "
+                  "information, variance)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--drop-weights", a.drop_weights,
+                  "uncertainty: each Monte-Carlo pass also drops this share of every weight "
+                  "(MC DropConnect)")
+      ->check(CLI::Range(0.0, 0.95));
+  cmd->add_flag("--tta", a.tta, "uncertainty: test-time augmentation by flips along each axis");
 }
 
 Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
@@ -38,6 +47,9 @@ Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
   po.batch_size = a.batch_size;
   po.optimize = !a.no_optimize;
   po.device = g.device;
+  po.mc_samples = a.mc_samples;
+  po.drop_weights = a.drop_weights;
+  po.tta_flips = a.tta;
   return predict_probabilities(models, make_transforms(meta.value("preprocess", nlohmann::json::array())), ds, po);
 }
 
@@ -57,6 +69,7 @@ struct PredictArgs {
   ModelDataArgs md;
   std::string out;
   bool no_probabilities = false;
+  bool uncertainty_maps = false;
 };
 
 // A segmentation model: label and probability maps per case under out_dir.
@@ -66,6 +79,7 @@ void segment(const PredictArgs& a, const GlobalOptions& g, std::vector<NetworkPt
   DatasetPtr ds = open_data(a.md.data, a.md.splits);
   SegmenterOptions so;
   so.write_probabilities = !a.no_probabilities;
+  so.write_uncertainty = a.uncertainty_maps;
   Segmenter seg = model_segmenter(std::move(models), meta, a.md, g, so);
   auto files = seg.predict(ds, out);
   std::cout << ds->size() << " cases segmented: " << files.size() << " maps written to " << out
@@ -82,6 +96,8 @@ void setup(CLI::App& app, GlobalOptions& globals) {
   cmd->add_option("--out", args->out,
                   "predictions CSV (default predictions.csv); for a segmentation model the "
                   "folder of label and probability maps (default predictions)");
+  cmd->add_flag("--uncertainty-maps", args->uncertainty_maps,
+                "segmentation: also write <id>_entropy (and, for a fold ensemble, <id>_mi) maps");
   cmd->add_flag("--no-probabilities", args->no_probabilities,
                 "segmentation: write the label maps only");
   cmd->callback([args, &globals] {

@@ -17,6 +17,9 @@ struct ModelDataArgs {
   std::vector<std::string> splits;
   int64_t batch_size = 32;
   bool no_optimize = false;
+  int mc_samples = 0;        // uncertainty: Monte-Carlo dropout passes
+  double drop_weights = 0;   // and the share of weights each pass drops
+  bool tta = false;          // test-time flips
 };
 
 void add_model_data_options(CLI::App* cmd, ModelDataArgs& a);

@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 #include <sstream>
 
 #include "medcnn/core/error.h"
 #include "medcnn/core/labels.h"
 #include "medcnn/io/csv.h"
 #include "medcnn/io/files.h"
+#include "medcnn/metrics/referral.h"
 #include "medcnn/metrics/roc.h"
 #include "medcnn/metrics/segmentation_evaluation.h"
 #include "medcnn/report/overlay.h"
@@ -40,7 +42,8 @@ json score_segmentations(const std::vector<SegmentationCase>& cases, int64_t num
   mo.ignore_label = kIgnoreLabel;
   std::vector<json> per_case;
   std::vector<int64_t> pooled_labels;
-  std::vector<double> pooled_scores;
+  std::vector<double> pooled_scores, pooled_entropy;
+  std::vector<int> pooled_correct;
   for (const auto& c : cases) {
     if (!c.reference.sizes().equals(c.prediction.sizes()))
       throw GeometryError(c.id, "prediction and reference lie on different grids");
@@ -65,6 +68,11 @@ json score_segmentations(const std::vector<SegmentationCase>& cases, int64_t num
       at::Tensor s = prob.masked_select(valid).to(torch::kDouble).contiguous();
       pooled_labels.insert(pooled_labels.end(), l.data_ptr<int64_t>(), l.data_ptr<int64_t>() + l.numel());
       pooled_scores.insert(pooled_scores.end(), s.data_ptr<double>(), s.data_ptr<double>() + s.numel());
+      at::Tensor ok = pred.masked_select(valid).eq(l).to(torch::kInt).contiguous();
+      pooled_correct.insert(pooled_correct.end(), ok.data_ptr<int>(), ok.data_ptr<int>() + ok.numel());
+      at::Tensor q = s.clamp(1e-12, 1 - 1e-12);
+      at::Tensor h = (-(q * q.log() + (1 - q) * (1 - q).log())).contiguous();
+      pooled_entropy.insert(pooled_entropy.end(), h.data_ptr<double>(), h.data_ptr<double>() + h.numel());
     }
   }
   json evaluation{{"task", "segmentation"}, {"cases", per_case},
@@ -78,6 +86,20 @@ json score_segmentations(const std::vector<SegmentationCase>& cases, int64_t num
     }
   }
   evaluation["auc"] = std::isfinite(auc) ? json(auc) : json();
+  if (!pooled_correct.empty()) {
+    // Pixel referral: the pixels of highest predictive entropy go to a human.
+    const ReferralCurve r = referral_curve(pooled_correct, pooled_entropy);
+    const double all = double(std::accumulate(pooled_correct.begin(), pooled_correct.end(), 0L)) /
+                       double(pooled_correct.size());
+    const double at10 = accuracy_at_referral(pooled_correct, pooled_entropy, 0.10);
+    evaluation["uncertainty"] = {
+        {"pixels", pooled_correct.size()},
+        {"accuracy", all},
+        {"referral", {{"entropy", {{"retained_fraction", r.retained_fraction},
+                                   {"accuracy", r.accuracy},
+                                   {"accuracy_refer_10", at10},
+                                   {"gain_refer_10", at10 - all}}}}}};
+  }
 
   fs::create_directories(out_dir);
   write_file_atomically(out_dir + "/evaluation.json", evaluation.dump(2) + "\n");

@@ -103,6 +103,12 @@ TEST(TrainCli, TrainPredictEvaluateAgreeWithScikitLearn) {
   EXPECT_NEAR(ev["metrics"]["auc"]["value"].get<double>(), sk["auc"].get<double>(), 1e-6);
   EXPECT_EQ(ev["confusion_matrix"], sk["confusion_matrix"]);
   EXPECT_EQ(ev["n"], 40);
+  // Uncertainty: the entropy column, the referral and calibration of evaluate.
+  ASSERT_TRUE(sk["entropy_error"].is_number());
+  EXPECT_LT(sk["entropy_error"].get<double>(), 1e-4);
+  EXPECT_NEAR(ev["uncertainty"]["referral"]["least_confidence"]["accuracy_refer_10"].get<double>(),
+              sk["refer10_least_confidence"].get<double>(), 1e-9);
+  EXPECT_NEAR(ev["uncertainty"]["calibration"]["ece"].get<double>(), sk["ece15"].get<double>(), 1e-5);
   // The HTML report exists and is self-contained.
   std::ifstream html(dir.file("eval/report.html"));
   std::string text((std::istreambuf_iterator<char>(html)), {});
@@ -122,6 +128,45 @@ TEST(TrainCli, TrainPredictEvaluateAgreeWithScikitLearn) {
   EXPECT_NEAR(read_json(dir.file("eval2/evaluation.json"))["metrics"]["auc"]["value"].get<double>(),
               sk["auc"].get<double>(), 1e-5);
   EXPECT_TRUE(fs::exists(dir.file("eval2/report.html")));
+
+  // Uncertainty through predict: LeNet-5 has no dropout, so Monte-Carlo
+  // passes need drop-weights; the CSV gains mutual information and variance.
+  CommandResult mc = run_medcnn({"predict", "--model", dir.file("run"), "--data",
+                                 dir.file("ph/manifest.csv"), "--out", dir.file("mc.csv"),
+                                 "--mc-samples", "4"});
+  EXPECT_NE(mc.exit_code, 0);
+  EXPECT_NE(mc.err.find("no dropout layer"), std::string::npos) << mc.err;
+  mc = run_medcnn({"predict", "--model", dir.file("run"), "--data", dir.file("ph/manifest.csv"),
+                   "--out", dir.file("mc.csv"), "--mc-samples", "4", "--drop-weights", "0.1",
+                   "--tta"});
+  ASSERT_EQ(mc.exit_code, 0) << mc.err;
+  {
+    std::ifstream f(dir.file("mc.csv"));
+    std::string header;
+    std::getline(f, header);
+    EXPECT_EQ(header, "id,label,predicted,p_benign,p_malignant,entropy,mutual_information,variance");
+  }
+  json skmc = run_oracle("predictions_sklearn.py", {dir.file("mc.csv")});
+  EXPECT_LT(skmc["entropy_error"].get<double>(), 1e-4);
+
+  // explain: Grad-CAM maps on the input grid, overlays, a table; a wrong
+  // layer is an error that lists the valid ones.
+  CommandResult x = run_medcnn({"explain", "--model", dir.file("run"), "--data",
+                                dir.file("ph/manifest.csv"), "--limit", "3", "--out",
+                                dir.file("expl"), "--class", "malignant"});
+  ASSERT_EQ(x.exit_code, 0) << x.err;
+  EXPECT_EQ(csv_rows(dir.file("expl/explanations.csv")), 3);
+  std::vector<std::string> maps;
+  for (const auto& f : fs::directory_iterator(dir.file("expl")))
+    if (f.path().filename().string().find("_gradcam.png") != std::string::npos)
+      maps.push_back(f.path().string());
+  ASSERT_EQ(maps.size(), 3u);
+  json facts = run_oracle("cli_facts.py", {"png", maps[0]});
+  EXPECT_EQ(facts["size"], json({64, 64})) << facts.dump();
+  CommandResult xl = run_medcnn({"explain", "--model", dir.file("run"), "--data",
+                                 dir.file("ph/manifest.csv"), "--layer", "layer9"});
+  EXPECT_NE(xl.exit_code, 0);
+  EXPECT_NE(xl.err.find("valid layers: features.c1"), std::string::npos) << xl.err;
 
   // --resume on a finished run trains nothing more and keeps its files.
   CommandResult r = run_medcnn({"train", cfg, "--out", dir.file("run"), "--resume", "--quiet"});
@@ -240,6 +285,24 @@ TEST(SegmentCli, TrainOnPatchesPredictMapsAndScoreThemInPython) {
   ASSERT_EQ(m.exit_code, 0) << m.err;
   json em = read_json(dir.file("eval_model/evaluation.json"));
   EXPECT_NEAR(em["summary"]["per_class"][0]["dice"]["mean"].get<double>(), folder_dice, 1e-9);
+  // Pixel referral: the most uncertain 10% of pixels hold more errors.
+  ASSERT_TRUE(em["uncertainty"].is_object()) << em.dump();
+  EXPECT_GE(em["uncertainty"]["referral"]["entropy"]["gain_refer_10"].get<double>(), 0.0);
+  // Uncertainty maps and a segmentation explanation (a class over a region).
+  CommandResult pu = run_medcnn({"predict", "--model", dir.file("run"), "--data",
+                                 dir.file("test/manifest.csv"), "--out", dir.file("umaps"),
+                                 "--uncertainty-maps", "--no-probabilities"});
+  ASSERT_EQ(pu.exit_code, 0) << pu.err;
+  int entropy_maps = 0;
+  for (const auto& f : fs::directory_iterator(dir.file("umaps")))
+    entropy_maps += f.path().filename().string().find("_entropy.tif") != std::string::npos;
+  EXPECT_EQ(entropy_maps, 6);
+  CommandResult sx = run_medcnn({"explain", "--model", dir.file("run"), "--data",
+                                 dir.file("test/manifest.csv"), "--limit", "2", "--layer",
+                                 "decoder.0", "--method", "gradcam++", "--out",
+                                 dir.file("sexpl")});
+  ASSERT_EQ(sx.exit_code, 0) << sx.err;
+  EXPECT_EQ(csv_rows(dir.file("sexpl/explanations.csv")), 2);
   // A missing map is an error naming the case.
   fs::remove(dir.file("maps/" + pairs[0]["pred"].get<std::string>().substr(
                                     dir.file("maps/").size())));

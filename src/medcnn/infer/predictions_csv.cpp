@@ -9,6 +9,9 @@
 
 namespace medcnn {
 
+const std::vector<std::string> kUncertaintyColumns = {"entropy", "mutual_information",
+                                                      "variance"};
+
 std::vector<int64_t> decide(const Predictions& predictions, const DecisionRule& rule) {
   return predict(rule, predictions.probabilities);
 }
@@ -28,6 +31,11 @@ void write_predictions_csv(const std::string& path, const Predictions& pr,
   std::ostringstream s;
   s << "id,label,predicted";
   for (const auto& c : classes) s << "," << csv_quote("p_" + c);
+  for (const auto& [name, values] : pr.uncertainty) {
+    if (values.size() != pr.ids.size())
+      throw DataError(path, "uncertainty '" + name + "' does not have one value per case");
+    s << "," << name;
+  }
   s << "\n";
   s.precision(6);
   for (size_t i = 0; i < pr.ids.size(); ++i) {
@@ -35,6 +43,7 @@ void write_predictions_csv(const std::string& path, const Predictions& pr,
     s << csv_quote(pr.ids[i]) << "," << (y >= 0 && y < (int64_t)classes.size() ? csv_quote(classes[y]) : "")
       << "," << csv_quote(classes.at(decided[i]));
     for (double p : pr.probabilities[i]) s << "," << p;
+    for (const auto& [name, values] : pr.uncertainty) s << "," << values[i];
     s << "\n";
   }
   write_file_atomically(path, s.str());
@@ -50,11 +59,17 @@ Predictions read_predictions_csv(const std::string& path, std::vector<std::strin
     throw FormatError(path, "line 1: expected the columns id,label,predicted,p_<class>,... "
                             "(two classes at least)");
   std::vector<std::string> classes;
-  for (size_t c = 3; c < header.size(); ++c) {
-    if (header[c].rfind("p_", 0) != 0)
-      throw FormatError(path, "line 1: column '" + header[c] + "' should be p_<class>");
-    classes.push_back(header[c].substr(2));
-  }
+  size_t first_extra = 3;
+  for (; first_extra < header.size() && header[first_extra].rfind("p_", 0) == 0; ++first_extra)
+    classes.push_back(header[first_extra].substr(2));
+  for (size_t c = first_extra; c < header.size(); ++c)
+    if (std::find(kUncertaintyColumns.begin(), kUncertaintyColumns.end(), header[c]) ==
+        kUncertaintyColumns.end())
+      throw FormatError(path, "line 1: column '" + header[c] +
+                                  "' should be p_<class> or an uncertainty (entropy, "
+                                  "mutual_information, variance)");
+  if (classes.size() < 2)
+    throw FormatError(path, "line 1: expected p_<class> columns for two classes at least");
   Predictions out;
   for (size_t r = 1; r < records.size(); ++r) {
     const auto& cells = records[r].fields;
@@ -70,14 +85,17 @@ Predictions read_predictions_csv(const std::string& path, std::vector<std::strin
     }
     std::vector<double> p;
     for (size_t c = 3; c < cells.size(); ++c) {
+      double v = 0;
       try {
         size_t used = 0;
-        double v = std::stod(cells[c], &used);
+        v = std::stod(cells[c], &used);
         if (used != cells[c].size() || !std::isfinite(v)) throw std::invalid_argument("");
-        p.push_back(v);
       } catch (const std::exception&) {
-        throw FormatError(where, "probability '" + cells[c] + "' is not a finite number");
+        throw FormatError(where, std::string(c < first_extra ? "probability" : header[c]) + " '" +
+                                     cells[c] + "' is not a finite number");
       }
+      if (c < first_extra) p.push_back(v);
+      else out.uncertainty[header[c]].push_back(v);
     }
     out.ids.push_back(cells[0]);
     out.labels.push_back(label);

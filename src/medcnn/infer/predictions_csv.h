@@ -3,7 +3,8 @@
 //
 // Columns: id, label (the true class name, empty when unknown), predicted
 // (the decided class name), then p_<class> for every class (probabilities,
-// 6 significant digits). Written atomically.
+// 6 significant digits), then the predictions' uncertainty measures
+// (kUncertaintyColumns, in name order; Predictor). Written atomically.
 // read_predictions_csv: IoError for a missing file; FormatError naming the
 // file and line for a bad row (wrong column count, a probability that is
 // not a number, an unknown label name). Class names come from the p_ columns.
@@ -17,6 +18,8 @@
 #include "medcnn/metrics/operating_point.h"
 
 namespace medcnn {
+
+extern const std::vector<std::string> kUncertaintyColumns;
 
 void write_predictions_csv(const std::string& path, const Predictions& predictions,
                            const std::vector<std::string>& class_names,

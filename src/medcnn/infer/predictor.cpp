@@ -7,8 +7,46 @@
 #include "medcnn/core/runtime.h"
 #include "medcnn/data/loader.h"
 #include "medcnn/infer/optimize.h"
+#include "medcnn/metrics/uncertainty.h"
 
 namespace medcnn {
+namespace {
+
+// The dropout modules of a network (any torch dropout flavour).
+std::vector<std::shared_ptr<torch::nn::Module>> dropout_modules(torch::nn::Module& net) {
+  std::vector<std::shared_ptr<torch::nn::Module>> out;
+  for (auto& m : net.modules(/*include_self=*/false))
+    if (m->name().find("Dropout") != std::string::npos) out.push_back(m);
+  return out;
+}
+
+// One Monte-Carlo pass: dropout active, and with p > 0 a share p of every
+// convolution / linear weight dropped (restored afterwards).
+at::Tensor mc_pass(Network& net, const at::Tensor& x, double drop_weights) {
+  auto drops = dropout_modules(net);
+  for (auto& d : drops) d->train(true);
+  std::vector<std::pair<at::Tensor, at::Tensor>> saved;
+  if (drop_weights > 0)
+    for (auto& p : net.named_parameters())
+      if (p.value().dim() >= 2) {
+        saved.emplace_back(p.value(), p.value().clone());
+        p.value().mul_(torch::bernoulli(torch::full_like(p.value(), 1.0 - drop_weights)) /
+                       (1.0 - drop_weights));
+      }
+  at::Tensor y;
+  try {
+    y = net.forward(x);
+  } catch (...) {
+    for (auto& [w, orig] : saved) w.copy_(orig);
+    for (auto& d : drops) d->train(false);
+    throw;
+  }
+  for (auto& [w, orig] : saved) w.copy_(orig);
+  for (auto& d : drops) d->train(false);
+  return y;
+}
+
+}  // namespace
 
 Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const Compose& preprocess,
                     DatasetPtr dataset, const PredictorOptions& options) {
@@ -22,6 +60,18 @@ Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const C
   lo.batch_size = options.batch_size;
   lo.workers = options.workers;
   DataLoader loader(dataset, preprocess, lo);
+  if (options.drop_weights < 0 || options.drop_weights >= 1)
+    throw ConfigError("drop_weights", "must lie in [0, 1)");
+  if (options.drop_weights > 0 && options.mc_samples == 0)
+    throw ConfigError("drop_weights", "needs Monte-Carlo passes (mc_samples > 0)");
+  if (options.mc_samples > 0 && options.drop_weights == 0)
+    for (auto& m : models)
+      if (dropout_modules(*m).empty())
+        throw ConfigError("mc_samples", "network " + m->spec().name +
+                                            " has no dropout layer, so Monte-Carlo dropout "
+                                            "passes would all agree; add drop_weights (MC "
+                                            "DropConnect) or train with dropout");
+  const bool mc = options.mc_samples > 0;
   std::vector<InferenceModel> fast(models.size());
   Predictions out;
   std::unique_ptr<Progress> bar;
@@ -32,21 +82,42 @@ Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const C
   bool first = true;
   while (auto batch = loader.next()) {
     auto x = batch->images.to(device);
-    at::Tensor sum;
+    std::vector<at::Tensor> views{x};
+    if (options.tta_flips)
+      for (int64_t a = 2; a < x.dim(); ++a) views.push_back(x.flip({a}));
+    std::vector<at::Tensor> samples;  // [B, K] each
     for (size_t m = 0; m < models.size(); ++m) {
-      if (first && options.optimize) fast[m] = optimize_for_inference(models[m], x);
-      auto logits = options.optimize ? fast[m].forward(x) : models[m]->forward(x);
-      auto p = torch::softmax(logits.to(torch::kFloat), 1);
-      sum = sum.defined() ? sum + p : p;
+      if (first && options.optimize && !mc) fast[m] = optimize_for_inference(models[m], x);
+      for (const auto& v : views) {
+        for (int pass = 0; pass < std::max(1, options.mc_samples); ++pass) {
+          at::Tensor logits = mc ? mc_pass(*models[m], v, options.drop_weights)
+                                 : options.optimize ? fast[m].forward(v) : models[m]->forward(v);
+          samples.push_back(torch::softmax(logits.to(torch::kFloat), 1));
+        }
+      }
     }
     first = false;
-    auto probs = (sum / double(models.size())).to(torch::kDouble).cpu().contiguous();
-    const int64_t k = probs.size(1);
+    at::Tensor all = torch::stack(samples, 1).to(torch::kDouble).cpu().contiguous();  // [B, S, K]
+    auto probs = all.mean(1).contiguous();
+    const int64_t k = probs.size(1), n_samples = all.size(1);
     const double* data = probs.data_ptr<double>();
+    const double* sdata = all.data_ptr<double>();
     for (int64_t i = 0; i < batch->size(); ++i) {
       out.ids.push_back(batch->ids[i]);
       out.labels.push_back(batch->labels.defined() ? batch->labels[i].item<int64_t>() : -1);
       out.probabilities.emplace_back(data + i * k, data + (i + 1) * k);
+      Probabilities rows;
+      for (int64_t t = 0; t < n_samples; ++t) {
+        const double* r = sdata + (i * n_samples + t) * k;
+        rows.emplace_back(r, r + k);
+      }
+      if (k < 2) continue;
+      const PredictiveSummary u = summarize_samples(rows);
+      out.uncertainty["entropy"].push_back(u.entropy);
+      if (n_samples > 1) {
+        out.uncertainty["mutual_information"].push_back(u.mutual_information);
+        out.uncertainty["variance"].push_back(u.variance);
+      }
     }
     if (bar) bar->advance();
   }

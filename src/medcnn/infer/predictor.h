@@ -12,9 +12,23 @@
 //    against the eager network on the first batch of each shape.
 //  - Result rows follow the data set's order; labels are the data set's
 //    (-1 where a case has none).
+//  - Uncertainty: each case gets S = models x views x passes probability
+//    rows ("samples"): views are the input and, with options.tta_flips, its
+//    flip along each spatial axis (test-time augmentation; a flip does not
+//    change a class); passes are options.mc_samples Monte-Carlo passes with
+//    the dropout layers active and batch norm in eval mode (Gal and
+//    Ghahramani 2016), each also dropping options.drop_weights of every
+//    convolution and linear weight (MC DropConnect, kept weights scaled by
+//    1/(1 - p)), or one deterministic pass. The probabilities are the mean
+//    of the samples; uncertainty["entropy"] is the predictive entropy of
+//    that mean and, when S > 1, uncertainty["mutual_information"] (the
+//    epistemic part) and uncertainty["variance"] follow summarize_samples
+//    (metrics/uncertainty.h). MC passes run the eager network. ConfigError
+//    when mc_samples > 0 on a network without dropout and drop_weights is 0.
 #pragma once
 #include <ATen/core/Tensor.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -30,12 +44,17 @@ struct PredictorOptions {
   bool optimize = true;
   std::string device = "cpu";
   bool show_progress = true;
+  int mc_samples = 0;
+  double drop_weights = 0.0;
+  bool tta_flips = false;
 };
 
 struct Predictions {
   std::vector<std::string> ids;
   std::vector<int64_t> labels;                    // -1 = unknown
   std::vector<std::vector<double>> probabilities; // [case][class]
+  // Per measure ("entropy", "mutual_information", "variance"), per case.
+  std::map<std::string, std::vector<double>> uncertainty;
 };
 
 Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const Compose& preprocess,

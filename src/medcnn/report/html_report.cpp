@@ -1,4 +1,5 @@
 #include "medcnn/report/html_report.h"
+#include "medcnn/report/uncertainty_section.h"
 
 #include <algorithm>
 #include <cctype>
@@ -532,6 +533,8 @@ std::string render_classification_report(const json& evaluation,
   if (!ev.per_class.empty()) o << "<a href=\"#per-class\">Per class</a>";
   o << "<a href=\"#curves\">Curves</a><a href=\"#confusion\">Confusion matrix</a>";
   if (!training.empty()) o << "<a href=\"#training\">Training</a>";
+  const bool uncertainty = evaluation.contains("uncertainty") && !evaluation["uncertainty"].is_null();
+  if (uncertainty) o << "<a href=\"#uncertainty\">Uncertainty</a>";
   o << "</nav>\n</header>\n";
 
   // Summary.
@@ -594,6 +597,8 @@ std::string render_classification_report(const json& evaluation,
     << "<figcaption>Rows: the true class; columns: the predicted class. Each cell shows the "
     << "number of cases and their percentage of the row (of the true class), and is shaded by "
     << "that percentage: a good model has a dark diagonal.</figcaption>\n</figure>\n</section>\n";
+
+  if (uncertainty) o << uncertainty_section_html(evaluation["uncertainty"]);
 
   if (!training.empty()) {
     o << "<section id=\"training\">\n<h2>Training curves</h2>\n<div class=\"figures\">\n";
