@@ -16,6 +16,12 @@
 #include "medcnn/report/html_report.h"
 #include "medcnn/tasks/classification.h"
 #include "medcnn/metrics/calibration.h"
+#include "medcnn/core/rng.h"
+#include "medcnn/core/runtime.h"
+#include "medcnn/explain/explainer.h"
+#include "medcnn/report/html_page.h"
+#include "medcnn/report/overlay.h"
+#include "medcnn/report/svg.h"
 #include "medcnn/metrics/uncertainty_evaluation.h"
 
 namespace fs = std::filesystem;
@@ -28,6 +34,7 @@ struct EvaluateArgs {
   std::string predictions, out = "evaluation", history, temperature_from;
   double threshold = -1;
   int bootstrap = 1000;
+  int explain_errors = 3;
   bool binarize = false;
   int64_t num_classes = 2;
   std::vector<std::string> classes;
@@ -158,6 +165,45 @@ nlohmann::json temperature_scaling(const std::string& val_csv, const Predictions
           {"nll_after", negative_log_likelihood(scaled, p.labels)}};
 }
 
+// The report's "Confident errors" section: Grad-CAM overlays of the n wrong
+// predictions the model was surest of (rows follow the data set's order).
+std::string explained_errors(const EvaluateArgs& a, const GlobalOptions& g, const Predictions& p,
+                             const std::vector<int64_t>& decided,
+                             const std::vector<std::string>& classes) {
+  std::vector<std::pair<double, size_t>> errors;
+  for (size_t i = 0; i < p.ids.size(); ++i)
+    if (decided[i] != p.labels[i]) errors.push_back({-p.probabilities[i][decided[i]], i});
+  if (errors.empty() || a.explain_errors <= 0) return "";
+  std::stable_sort(errors.begin(), errors.end());
+  errors.resize(std::min(errors.size(), size_t(a.explain_errors)));
+  nlohmann::json meta;
+  auto models = load_models(a.md.model, g.device, &meta);
+  Compose preprocess = make_transforms(meta.value("preprocess", nlohmann::json::array()));
+  DatasetPtr ds = open_data(a.md.data, a.md.splits);
+  ExplainerPtr gradcam = make_explainer("gradcam");
+  std::ostringstream o;
+  o << "<section id=\"errors\">\n<h2>Confident errors, explained</h2>\n<div class=\"figures\">\n";
+  for (const auto& [neg_conf, i] : errors) {
+    Sample s = ds->get(i);
+    Rng rng(0);
+    preprocess.apply(s, rng);
+    if (s.image.dims() < 2) return "";  // signals: no picture to show
+    at::Tensor x = s.image.data.to(torch::kFloat).unsqueeze(0).to(parse_device(g.device));
+    ExplainTarget t;
+    t.class_index = decided[i];
+    Explanation e = explain_ensemble(*gradcam, models, x, t);
+    const int64_t zoom = std::max<int64_t>(1, 192 / std::max<int64_t>(1, x.size(-1)));
+    const std::string caption = p.ids[i] + ": true " + classes[p.labels[i]] + ", predicted " +
+                                classes[decided[i]] + " (p = " + format_number(-neg_conf, 3) + ")";
+    o << "<figure><img class=\"overlay\" alt=\"" << escape_xml(caption) << "\" src=\""
+      << png_data_uri(heatmap_overlay(s.image, e.map, zoom)) << "\"><figcaption>"
+      << escape_xml(caption) << "</figcaption></figure>\n";
+  }
+  o << "</div>\n<p class=\"note\">Grad-CAM at the last feature map for the predicted class: "
+    << "where the network looked when it was wrong and sure (medcnn explain).</p>\n</section>\n";
+  return o.str();
+}
+
 void run(const EvaluateArgs& a, const GlobalOptions& g) {
   if (!a.predictions.empty() && fs::is_directory(a.predictions)) return run_segmentation_folder(a);
   if (a.predictions.empty() && !a.md.model.empty()) {
@@ -209,6 +255,10 @@ void run(const EvaluateArgs& a, const GlobalOptions& g) {
   if (!a.md.data.empty()) ro.description.push_back({"data", a.md.data});
   if (!a.predictions.empty()) ro.description.push_back({"predictions", a.predictions});
   ro.description.push_back({"cases", std::to_string(p.ids.size())});
+  if (a.predictions.empty()) {
+    const std::string errors = explained_errors(a, g, p, decide(p, rule), classes);
+    if (!errors.empty()) ro.sections.push_back(errors);
+  }
   write_classification_report(a.out + "/report.html", e,
                               history.empty() ? std::vector<TrainingRecord>{}
                                               : read_training_history(history),
@@ -230,6 +280,9 @@ void setup(CLI::App& app, GlobalOptions& globals) {
   cmd->add_option("--predictions", args->predictions,
                   "score this predictions CSV instead; or a folder of segmentation label maps "
                   "(<id>_seg.* / <id>.*, probabilities <id>_prob.*) against --data's masks");
+  cmd->add_option("--explain-errors", args->explain_errors,
+                  "with --model: Grad-CAM overlays of the N most confident errors in the report "
+                  "(default 3; 0: none)");
   cmd->add_option("--temperature-from", args->temperature_from,
                   "fit temperature scaling on this validation predictions CSV (default: the "
                   "model run's val_predictions.csv when there is one) and report its effect");

@@ -119,13 +119,8 @@ void run(const ExplainArgs& a, const GlobalOptions& g) {
     Rng rng(0);
     preprocess.apply(sample, rng);
     at::Tensor x = sample.image.data.to(torch::kFloat).unsqueeze(0).to(device);
-    at::Tensor sum;
-    Explanation e;
-    for (auto& m : models) {  // a fold ensemble: the members' mean map
-      e = explainer->explain(*m, x, target);
-      sum = sum.defined() ? sum + e.map : e.map;
-    }
-    at::Tensor map = sum / double(models.size());
+    Explanation e = explain_ensemble(*explainer, models, x, target);
+    const at::Tensor& map = e.map;
     Image out = on_input_grid(map, sample.image, original, sample.id);
     const std::string base = (fs::path(a.out) / (sample.id + "_" + method_file)).string();
     std::string map_path;

@@ -128,6 +128,22 @@ TEST(TrainCli, TrainPredictEvaluateAgreeWithScikitLearn) {
   EXPECT_NEAR(read_json(dir.file("eval2/evaluation.json"))["metrics"]["auc"]["value"].get<double>(),
               sk["auc"].get<double>(), 1e-5);
   EXPECT_TRUE(fs::exists(dir.file("eval2/report.html")));
+  {  // the report explains the (up to) 3 most confident errors and shows calibration
+    json cm = read_json(dir.file("eval2/evaluation.json"))["confusion_matrix"];
+    const int errors = cm[0][1].get<int>() + cm[1][0].get<int>();
+    std::ifstream f(dir.file("eval2/report.html"));
+    std::string page((std::istreambuf_iterator<char>(f)), {});
+    EXPECT_NE(page.find("id=\"uncertainty\""), std::string::npos);
+    EXPECT_NE(page.find("Reliability diagram"), std::string::npos);
+    const size_t begin = page.find("id=\"errors\"");
+    const std::string section =
+        begin == std::string::npos ? "" : page.substr(begin, page.find("</section>", begin) - begin);
+    size_t figures = 0;
+    for (size_t at = section.find("<figcaption>"); at != std::string::npos;
+         at = section.find("<figcaption>", at + 1))
+      ++figures;
+    EXPECT_EQ(figures, size_t(std::min(3, errors)));
+  }
 
   // Uncertainty through predict: LeNet-5 has no dropout, so Monte-Carlo
   // passes need drop-weights; the CSV gains mutual information and variance.

@@ -44,6 +44,19 @@ ExplainerPtr make_explainer(const std::string& name, const ExplainOptions& optio
                                   join(explainer_names()));
 }
 
+Explanation explain_ensemble(const Explainer& explainer, const std::vector<NetworkPtr>& models,
+                             const at::Tensor& x, const ExplainTarget& target) {
+  if (models.empty()) throw ConfigError("explain", "no model to explain");
+  Explanation e;
+  at::Tensor sum;
+  for (const auto& m : models) {
+    e = explainer.explain(*m, x, target);
+    sum = sum.defined() ? sum + e.map : e.map;
+  }
+  e.map = sum / double(models.size());
+  return e;
+}
+
 ResolvedTarget resolve_target(Network& net, const at::Tensor& x, const ExplainTarget& target) {
   if (!x.defined() || x.dim() < 3 || x.size(0) != 1)
     throw DataError("explain", "expected one case [1, C, spatial...]");

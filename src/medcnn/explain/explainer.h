@@ -89,6 +89,11 @@ class Explainer {
 using ExplainerPtr = std::shared_ptr<Explainer>;
 
 ExplainerPtr make_explainer(const std::string& name, const ExplainOptions& options = {});
+// A fold ensemble's explanation: the mean of its members' maps (class and
+// probability of the last member; the members agree on the class when it
+// is given).
+Explanation explain_ensemble(const Explainer& explainer, const std::vector<NetworkPtr>& models,
+                             const at::Tensor& x, const ExplainTarget& target = {});
 std::vector<std::string> explainer_names();
 
 // --- shared by the methods ---------------------------------------------------

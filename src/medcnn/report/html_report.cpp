@@ -599,6 +599,7 @@ std::string render_classification_report(const json& evaluation,
     << "that percentage: a good model has a dark diagonal.</figcaption>\n</figure>\n</section>\n";
 
   if (uncertainty) o << uncertainty_section_html(evaluation["uncertainty"]);
+  for (const auto& section : options.sections) o << section;
 
   if (!training.empty()) {
     o << "<section id=\"training\">\n<h2>Training curves</h2>\n<div class=\"figures\">\n";

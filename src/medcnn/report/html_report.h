@@ -45,6 +45,9 @@ struct HtmlReportOptions {
   // Run description, shown in order as a key/value table under the title:
   // {"network", "resnet18"}, {"checkpoint", "runs/a/best.pt"}, {"data", ...}.
   std::vector<std::pair<std::string, std::string>> description;
+  // Further <section> elements (HTML), placed after the uncertainty section,
+  // e.g. the explained errors of `medcnn evaluate`.
+  std::vector<std::string> sections;
 };
 
 std::string render_classification_report(const nlohmann::json& evaluation,
