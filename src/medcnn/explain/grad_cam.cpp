@@ -1,53 +1,38 @@
-// Grad-CAM: ReLU(sum_k mean_space(dS/dA_k) A_k) at a named layer.
+// Grad-CAM and Grad-CAM++ at a named layer (gradient_map.h, explainer.h).
 #include <torch/torch.h>
 
-#include "medcnn/explain/explainer.h"
+#include "medcnn/explain/gradient_map.h"
 
 namespace medcnn {
 namespace {
 
-std::vector<int64_t> space_axes(const at::Tensor& a) {
-  std::vector<int64_t> axes;
-  for (int64_t i = 2; i < a.dim(); ++i) axes.push_back(i);
-  return axes;
-}
-
-class GradCam : public Explainer {
+class GradCam : public GradientMap {
  public:
-  using Explainer::Explainer;
+  using GradientMap::GradientMap;
   std::string name() const override { return "gradcam"; }
-  Explanation explain(Network& net, const at::Tensor& x,
-                      const ExplainTarget& target) const override {
-    ResolvedTarget t = resolve_target(net, x, target);
-    at::Tensor A, g;
-    layer_gradients(net, x, options_.layer, t, &A, &g);
-    at::Tensor w = g.mean(space_axes(g));
-    std::vector<int64_t> size(x.sizes().begin() + 2, x.sizes().end());
-    return {weighted_map(A, w, size, true)[0].cpu().contiguous(), t.class_index, t.probability,
-            name(), options_.layer};
+
+ protected:
+  // w_k = mean over space of g_k
+  at::Tensor weights(const Network&, const at::Tensor&, const at::Tensor& g) const override {
+    return g.mean(space_axes(g));
   }
 };
 
-class GradCamPlusPlus : public Explainer {
+class GradCamPlusPlus : public GradientMap {
  public:
-  using Explainer::Explainer;
+  using GradientMap::GradientMap;
   std::string name() const override { return "gradcam++"; }
-  Explanation explain(Network& net, const at::Tensor& x,
-                      const ExplainTarget& target) const override {
-    ResolvedTarget t = resolve_target(net, x, target);
-    at::Tensor A, g;
-    layer_gradients(net, x, options_.layer, t, &A, &g);
+
+ protected:
+  // a = g^2 / (2 g^2 + sum_space(A) g^3) (0 where g = 0); w_k = sum_space ReLU(g) a
+  at::Tensor weights(const Network&, const at::Tensor& A, const at::Tensor& g) const override {
     const std::vector<int64_t> axes = space_axes(g);
     std::vector<int64_t> shape{A.size(0), A.size(1)};
-    for (size_t i = 0; i < axes.size(); ++i) shape.push_back(1);
+    shape.resize(A.dim(), 1);
     at::Tensor g2 = g.pow(2), g3 = g.pow(3);
-    at::Tensor sum_a = A.sum(axes).reshape(shape);
-    at::Tensor alpha = g2 / (2 * g2 + sum_a * g3 + 1e-7);
+    at::Tensor alpha = g2 / (2 * g2 + A.sum(axes).reshape(shape) * g3 + 1e-7);
     alpha = torch::where(g != 0, alpha, torch::zeros_like(alpha));
-    at::Tensor w = (torch::relu(g) * alpha).sum(axes);
-    std::vector<int64_t> size(x.sizes().begin() + 2, x.sizes().end());
-    return {weighted_map(A, w, size, true)[0].cpu().contiguous(), t.class_index, t.probability,
-            name(), options_.layer};
+    return (torch::relu(g) * alpha).sum(axes);
   }
 };
 
