@@ -28,7 +28,8 @@ void add_model_data_options(CLI::App* cmd, ModelDataArgs& a) {
                   "uncertainty: each Monte-Carlo pass also drops this share of every weight "
                   "(MC DropConnect)")
       ->check(CLI::Range(0.0, 0.95));
-  cmd->add_flag("--tta", a.tta, "uncertainty: test-time augmentation by flips along each axis");
+  cmd->add_flag("--tta", a.tta, "uncertainty: test-time augmentation by flips along each axis (segmentation: "
+                "every flip combination blended in the sliding window)");
 }
 
 Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
@@ -60,6 +61,13 @@ Segmenter model_segmenter(std::vector<NetworkPtr> models, const nlohmann::json& 
   so.postprocess = meta.value("postprocess", nlohmann::json::array());
   so.device = g.device;
   so.optimize = !a.no_optimize;
+  so.mc_samples = a.mc_samples;
+  so.drop_weights = a.drop_weights;
+  if (a.tta) {  // every combination of flips along every spatial axis, blended
+    so.window.flip.clear();
+    for (int64_t axis = 0; axis < models.at(0)->spec().spatial_dims; ++axis)
+      so.window.flip.push_back(axis);
+  }
   return Segmenter(std::move(models),
                    make_transforms(meta.value("preprocess", nlohmann::json::array())), so);
 }

@@ -9,6 +9,7 @@
 #include "medcnn/data/phantom.h"
 #include "medcnn/infer/predictions_csv.h"
 #include "medcnn/infer/predictor.h"
+#include "medcnn/infer/segmenter.h"
 #include "test_support.h"
 
 using namespace medcnn;
@@ -178,6 +179,49 @@ TEST(PredictorUncertainty, CsvKeepsTheUncertaintyColumns) {
   const std::string m =
       mt::expect_error<FormatError>([&] { read_predictions_csv(dir.file("bad.csv"), nullptr); });
   EXPECT_TRUE(mt::has(m, "confidence")) << m;
+}
+
+}  // namespace
+
+namespace {
+
+// Segmentation: Monte-Carlo dropout passes through the sliding window give
+// per-voxel mutual information; 0 <= MI <= entropy everywhere (the MI of a
+// voxel cannot exceed the entropy of its mean), and the deterministic
+// segmenter gives entropy only.
+TEST(SegmenterUncertainty, MonteCarloPassesGiveVoxelMutualInformation) {
+  NetworkSpec s;
+  s.name = "unet";
+  s.params = {{"depth", 2}, {"width", 4}, {"dropout", 0.5}};
+  torch::manual_seed(8);
+  NetworkPtr net = make_network(s);
+  PhantomOptions o;
+  o.size = 32;
+  o.min_radius = 3;
+  o.max_radius = 5;
+  Sample sample = generate_phantom(o, 3);
+  sample.image = sample.image.with_data(sample.image.data.to(torch::kFloat), PixelType::Float32);
+  SegmenterOptions so;
+  so.window.roi_size = {16, 16};
+  so.show_progress = false;
+  Segmenter plain({net}, Compose({}), so);
+  SegmentationResult r0 = plain.segment(sample);
+  EXPECT_FALSE(r0.mutual_information.data.defined());
+  so.mc_samples = 6;
+  Segmenter mc({net}, Compose({}), so);
+  SegmentationResult r = mc.segment(sample);
+  ASSERT_TRUE(r.mutual_information.data.defined());
+  at::Tensor mi = r.mutual_information.data[0], h = r.entropy.data[0];
+  EXPECT_EQ(mi.sizes(), h.sizes());
+  EXPECT_GE(mi.min().item<double>(), 0.0);
+  EXPECT_TRUE((mi <= h + 1e-5).all().item<bool>());
+  EXPECT_GT(mi.mean().item<double>(), 1e-4);
+  // entropy of the mean, recomputed from the written probabilities
+  at::Tensor p = r.probabilities.data;
+  at::Tensor h2 = -(p * p.clamp_min(1e-12).log()).sum(0);
+  EXPECT_LT((h2 - h).abs().max().item<double>(), 1e-4);
+  // the network is left in eval mode with its weights
+  for (const auto& m : net->modules()) EXPECT_FALSE(m->is_training()) << m->name();
 }
 
 }  // namespace

@@ -6,48 +6,11 @@
 #include "medcnn/core/progress.h"
 #include "medcnn/core/runtime.h"
 #include "medcnn/data/loader.h"
+#include "medcnn/infer/mc_dropout.h"
 #include "medcnn/infer/optimize.h"
 #include "medcnn/metrics/uncertainty.h"
 
 namespace medcnn {
-namespace {
-
-// The dropout modules of a network (any torch dropout flavour).
-std::vector<std::shared_ptr<torch::nn::Module>> dropout_modules(torch::nn::Module& net) {
-  std::vector<std::shared_ptr<torch::nn::Module>> out;
-  for (auto& m : net.modules(/*include_self=*/false))
-    if (m->name().find("Dropout") != std::string::npos) out.push_back(m);
-  return out;
-}
-
-// One Monte-Carlo pass: dropout active, and with p > 0 a share p of every
-// convolution / linear weight dropped (restored afterwards).
-at::Tensor mc_pass(Network& net, const at::Tensor& x, double drop_weights) {
-  auto drops = dropout_modules(net);
-  for (auto& d : drops) d->train(true);
-  std::vector<std::pair<at::Tensor, at::Tensor>> saved;
-  if (drop_weights > 0)
-    for (auto& p : net.named_parameters())
-      if (p.value().dim() >= 2) {
-        saved.emplace_back(p.value(), p.value().clone());
-        p.value().mul_(torch::bernoulli(torch::full_like(p.value(), 1.0 - drop_weights)) /
-                       (1.0 - drop_weights));
-      }
-  at::Tensor y;
-  try {
-    y = net.forward(x);
-  } catch (...) {
-    for (auto& [w, orig] : saved) w.copy_(orig);
-    for (auto& d : drops) d->train(false);
-    throw;
-  }
-  for (auto& [w, orig] : saved) w.copy_(orig);
-  for (auto& d : drops) d->train(false);
-  return y;
-}
-
-}  // namespace
-
 Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const Compose& preprocess,
                     DatasetPtr dataset, const PredictorOptions& options) {
   if (models.empty()) throw ConfigError("predict", "no model to predict with");
@@ -60,17 +23,7 @@ Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const C
   lo.batch_size = options.batch_size;
   lo.workers = options.workers;
   DataLoader loader(dataset, preprocess, lo);
-  if (options.drop_weights < 0 || options.drop_weights >= 1)
-    throw ConfigError("drop_weights", "must lie in [0, 1)");
-  if (options.drop_weights > 0 && options.mc_samples == 0)
-    throw ConfigError("drop_weights", "needs Monte-Carlo passes (mc_samples > 0)");
-  if (options.mc_samples > 0 && options.drop_weights == 0)
-    for (auto& m : models)
-      if (dropout_modules(*m).empty())
-        throw ConfigError("mc_samples", "network " + m->spec().name +
-                                            " has no dropout layer, so Monte-Carlo dropout "
-                                            "passes would all agree; add drop_weights (MC "
-                                            "DropConnect) or train with dropout");
+  check_mc_options(models, options.mc_samples, options.drop_weights);
   const bool mc = options.mc_samples > 0;
   std::vector<InferenceModel> fast(models.size());
   Predictions out;
@@ -90,7 +43,7 @@ Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const C
       if (first && options.optimize && !mc) fast[m] = optimize_for_inference(models[m], x);
       for (const auto& v : views) {
         for (int pass = 0; pass < std::max(1, options.mc_samples); ++pass) {
-          at::Tensor logits = mc ? mc_pass(*models[m], v, options.drop_weights)
+          at::Tensor logits = mc ? mc_forward(*models[m], v, options.drop_weights)
                                  : options.optimize ? fast[m].forward(v) : models[m]->forward(v);
           samples.push_back(torch::softmax(logits.to(torch::kFloat), 1));
         }

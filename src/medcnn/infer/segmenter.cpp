@@ -9,6 +9,7 @@
 #include "medcnn/core/progress.h"
 #include "medcnn/core/rng.h"
 #include "medcnn/core/runtime.h"
+#include "medcnn/infer/mc_dropout.h"
 #include "medcnn/infer/optimize.h"
 #include "medcnn/io/image_io.h"
 
@@ -20,6 +21,7 @@ Segmenter::Segmenter(std::vector<NetworkPtr> models, Compose preprocess, Segment
     : models_(std::move(models)), preprocess_(std::move(preprocess)), options_(std::move(options)) {
   if (models_.empty()) throw ConfigError("predict", "no model to segment with");
   postprocess_ = make_postprocess(options_.postprocess);
+  check_mc_options(models_, options_.mc_samples, options_.drop_weights);
   const c10::Device device = parse_device(options_.device);
   for (auto& m : models_) {
     m->to(device);
@@ -40,23 +42,27 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
   auto entropy = [](const at::Tensor& p) {  // over the class axis 1, 0 log 0 = 0
     return -(p * torch::log(p.clamp_min(1e-12))).sum(1);
   };
+  const bool mc = options_.mc_samples > 0;
+  int64_t samples = 0;
   for (size_t m = 0; m < models_.size(); ++m) {
     const NetworkPtr& model = models_[m];
     auto window = [&](const at::Tensor& w) {
+      if (mc) return mc_forward(*model, w, options_.drop_weights);
       if (!options_.optimize) return model->forward(w);
       std::call_once(*fast_[m].once, [&] { fast_[m].model = optimize_for_inference(model, w); });
       return fast_[m].model.forward(w);
     };
-    at::Tensor p = torch::softmax(sliding_window_inference(x, window, options_.window), 1);
-    sum = sum.defined() ? sum + p : p;
-    if (models_.size() > 1) sum_entropy = sum_entropy.defined() ? sum_entropy + entropy(p) : entropy(p);
+    for (int pass = 0; pass < std::max(1, options_.mc_samples); ++pass, ++samples) {
+      at::Tensor p = torch::softmax(sliding_window_inference(x, window, options_.window), 1);
+      sum = sum.defined() ? sum + p : p;
+      sum_entropy = sum_entropy.defined() ? sum_entropy + entropy(p) : entropy(p);
+    }
   }
-  at::Tensor mean = sum / double(models_.size());
+  at::Tensor mean = sum / double(samples);
   at::Tensor probs = mean[0].cpu().contiguous();
   at::Tensor h = entropy(mean)[0].cpu();
   at::Tensor mi;
-  if (sum_entropy.defined())
-    mi = (h - (sum_entropy / double(models_.size()))[0].cpu()).clamp_min(0);
+  if (samples > 1) mi = (h - (sum_entropy / double(samples))[0].cpu()).clamp_min(0);
   at::Tensor labels = probs.argmax(0, /*keepdim=*/true);
   auto roi_it = sample.meta.find("roi_path");
   if (roi_it != sample.meta.end()) {

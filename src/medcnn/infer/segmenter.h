@@ -21,10 +21,12 @@
 //    for K = 2, all K channels otherwise); ext is png / tif for 2-D and
 //    nii.gz for 3-D (options.label_format / probability_format override).
 //    Files are written atomically (io/image_io.h). Returns the paths written.
-//  - Uncertainty per voxel: `entropy` is the predictive entropy of the mean
-//    probabilities; with several models (a fold ensemble) also
-//    `mutual_information` = entropy - mean of the members' entropies (the
-//    models' disagreement). Both are 0 outside the ROI. With
+//  - Uncertainty per voxel: the probabilities are the mean over S samples,
+//    models x passes (options.mc_samples Monte-Carlo dropout / drop-weights
+//    passes of the eager network, infer/mc_dropout.h, or one deterministic
+//    pass); `entropy` is the predictive entropy of that mean and, when S > 1,
+//    `mutual_information` = entropy - mean of the samples' entropies (their
+//    disagreement). Both are 0 outside the ROI. With
 //    options.write_uncertainty predict writes them as <id>_entropy.<ext> and
 //    <id>_mi.<ext> (probability format).
 //  - When preprocessing changes the grid (resampling, cropping), the maps
@@ -53,7 +55,9 @@ struct SegmenterOptions {
   std::string device = "cpu";
   bool optimize = true;
   bool write_probabilities = true;
-  bool write_uncertainty = false;  // <id>_entropy (and <id>_mi for an ensemble) maps
+  bool write_uncertainty = false;  // <id>_entropy (and <id>_mi for several samples) maps
+  int mc_samples = 0;         // Monte-Carlo passes per model (infer/mc_dropout.h)
+  double drop_weights = 0.0;  // and the share of weights each pass drops
   std::string label_format;        // "" = png (2-D) / nii.gz (3-D)
   std::string probability_format;  // "" = tif (2-D) / nii.gz (3-D)
   bool show_progress = true;
@@ -64,7 +68,7 @@ struct SegmentationResult {
   Image probabilities;  // [K, spatial...] float32
   Image labels;         // [1, spatial...] uint8
   Image entropy;        // [1, spatial...] float32: predictive entropy of the mean (nats)
-  Image mutual_information;  // ensembles only: entropy - mean member entropy
+  Image mutual_information;  // S > 1 samples only: entropy - mean sample entropy
   bool grid_changed = false;
 };
 
