@@ -356,3 +356,37 @@ TEST(SegmentCli, BadSegmentationConfigsNameTheKey) {
   EXPECT_NE(r.err.find("mask"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir.file("d/best.pt")));
 }
+
+// explain on volumes: a 3-D ResNet-18 whose preprocessing resizes 24^3 to
+// 16^3; the Grad-CAM map comes back as NIfTI on the input's own grid
+// (size and spacing read by nibabel), and occlusion works in 3-D too.
+TEST(ExplainCli, VolumesGetNiftiMapsOnTheInputGrid) {
+  TempDir dir;
+  ASSERT_EQ(run_medcnn({"--seed", "4", "phantom", dir.file("vol"), "-n", "8", "--dims", "3",
+                        "--size", "24", "--min-radius", "2", "--max-radius", "3.5", "--spacing", "1.5"})
+                .exit_code, 0);
+  write_text(dir.file("v.toml"),
+             "task = \"classification\"\nseed = 1\n"
+             "[data]\nsource = \"" + dir.file("vol/manifest.csv") + "\"\nval_fraction = 0.25\n"
+             "[network]\nname = \"resnet18\"\nwidth = 4\nstem = \"small\"\n"
+             "[train]\nepochs = 1\nbatch_size = 4\nworkers = 1\nprecision = \"fp32\"\n"
+             "[evaluate]\nbootstrap = 0\n"
+             "[[preprocess]]\nname = \"Resize\"\nspatial_size = [16, 16, 16]\n");
+  CommandResult t = run_medcnn({"--threads", "2", "train", dir.file("v.toml"), "--out",
+                                dir.file("run"), "--quiet"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  for (const std::string method : {"gradcam", "occlusion"}) {
+    CommandResult x = run_medcnn({"explain", "--model", dir.file("run"), "--data",
+                                  dir.file("vol/manifest.csv"), "--limit", "1", "--method", method,
+                                  "--patch", "6", "--stride", "5", "--out", dir.file(method)});
+    ASSERT_EQ(x.exit_code, 0) << x.err;
+    EXPECT_NE(x.err.find("interpolated back"), std::string::npos) << x.err;
+    std::string map;
+    for (const auto& f : fs::directory_iterator(dir.file(method)))
+      if (f.path().string().find(".nii.gz") != std::string::npos) map = f.path().string();
+    ASSERT_FALSE(map.empty());
+    json facts = run_oracle("cli_facts.py", {"nifti", map});
+    EXPECT_EQ(facts["size"], json({24, 24, 24})) << facts.dump();
+    EXPECT_NEAR(facts["spacing"][0].get<double>(), 1.5, 1e-6) << facts.dump();
+  }
+}
