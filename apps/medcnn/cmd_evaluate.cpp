@@ -6,6 +6,8 @@
 
 #include "medcnn/command.h"
 #include "medcnn/model_data.h"
+#include "medcnn/localization_run.h"
+#include "medcnn/data/single_object_dataset.h"
 #include "medcnn/core/error.h"
 #include "medcnn/core/labels.h"
 #include "medcnn/infer/predictions_csv.h"
@@ -209,8 +211,18 @@ void run(const EvaluateArgs& a, const GlobalOptions& g) {
   if (a.predictions.empty() && !a.md.model.empty()) {
     nlohmann::json meta;
     auto models = load_models(a.md.model, g.device, &meta);
-    if (meta.value("task", std::string("classification")) == "segmentation")
-      return run_segmentation_model(a, g, std::move(models), meta);
+    const std::string task = meta.value("task", std::string("classification"));
+    if (task == "segmentation") return run_segmentation_model(a, g, std::move(models), meta);
+    if (task == "localization") {
+      if (a.md.data.empty()) throw ConfigError("--data", "a data set is needed");
+      const auto classes = meta.value("classes", std::vector<std::string>{});
+      DatasetPtr ds = std::make_shared<SingleObjectDataset>(open_data(a.md.data, a.md.splits), classes);
+      nlohmann::json e = evaluate_localizations(run_localization(models, meta, ds, g.device),
+                                                classes, a.out);
+      std::cout << e["metrics"].dump(2) << "\nevaluation written to " << a.out
+                << "/evaluation.json and cases.csv\n";
+      return;
+    }
   }
   std::vector<std::string> classes;
   DecisionRule rule;

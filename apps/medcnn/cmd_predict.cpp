@@ -5,6 +5,7 @@
 
 #include "medcnn/command.h"
 #include "medcnn/model_data.h"
+#include "medcnn/localization_run.h"
 #include "medcnn/core/error.h"
 #include "medcnn/infer/predictions_csv.h"
 #include "medcnn/infer/predictor.h"
@@ -113,8 +114,16 @@ void setup(CLI::App& app, GlobalOptions& globals) {
     if (args->md.data.empty()) throw ConfigError("--data", "a data set is needed");
     nlohmann::json meta;
     auto models = load_models(args->md.model, globals.device, &meta);
-    if (meta.value("task", std::string("classification")) == "segmentation")
-      return segment(*args, globals, std::move(models), meta);
+    const std::string task = meta.value("task", std::string("classification"));
+    if (task == "segmentation") return segment(*args, globals, std::move(models), meta);
+    if (task == "localization") {
+      if (args->out.empty()) args->out = "boxes.csv";
+      DatasetPtr ds = open_data(args->md.data, args->md.splits);
+      auto cases = run_localization(models, meta, ds, globals.device);
+      write_localizations(cases, meta.value("classes", std::vector<std::string>{}), args->out);
+      std::cout << cases.size() << " boxes written to " << args->out << " (and COCO JSON beside it)\n";
+      return;
+    }
     if (args->out.empty()) args->out = "predictions.csv";
     std::vector<std::string> classes;
     DecisionRule rule;

@@ -21,7 +21,9 @@
 #include "medcnn/io/files.h"
 #include "medcnn/metrics/operating_point.h"
 #include "medcnn/tasks/classification.h"
+#include "medcnn/tasks/localization.h"
 #include "medcnn/tasks/segmentation.h"
+#include "medcnn/data/single_object_dataset.h"
 #include "medcnn/train/checkpoint.h"
 #include "medcnn/train/trainer.h"
 #include "medcnn/train/transfer.h"
@@ -38,6 +40,7 @@ json defaults() {
     "seed": 0,
     "classes": [],
     "inferer": {},
+    "localization": {"box_weight": 5.0, "giou_weight": 2.0},
     "postprocess": [],
     "data": {"splits": [], "val_fraction": 0.15, "val_source": "", "val_splits": []},
     "network": {"name": "resnet18"},
@@ -158,6 +161,13 @@ class Experiment {
       : config_(std::move(config)), options_(std::move(options)) {
     pool_ = open_training_data(config_["data"], options_.config_dir);
     segmentation_ = config_["task"] == "segmentation";
+    localization_ = config_["task"] == "localization";
+    if (localization_) {
+      // One object per case: its class is the label (folds stratify by it).
+      pool_ = std::make_shared<SingleObjectDataset>(pool_,
+                                                    string_list(config_["classes"], "classes"));
+      spdlog::info("localization: {}", pool_->describe());
+    }
     if (segmentation_) {
       // Folds are plain (one stratum); the classes come from the config.
       labels_.assign(pool_->size(), 0);
@@ -188,6 +198,9 @@ class Experiment {
     net["in_channels"] = first.image.data.size(0);
     net["spatial_dims"] = first.image.data.dim() - 1;
     net["num_classes"] = (int64_t)classes_.size();
+    if (localization_)
+      net["num_classes"] = localization_outputs((int64_t)classes_.size(),
+                                                int(first.image.data.dim() - 1));
     config_["classes"] = classes_;
   }
 
@@ -255,7 +268,7 @@ class Experiment {
         members.push_back(name + "/best.pt");
         threshold_sum += r.rule.threshold;
         rule_name = r.rule.name;
-        auto decided = segmentation_ ? std::vector<int64_t>() : decide(r.heldout, r.rule);
+        auto decided = classification() ? decide(r.heldout, r.rule) : std::vector<int64_t>();
         for (size_t i = 0; i < r.heldout.ids.size(); ++i) {
           oof.ids.push_back((seeds.size() > 1 ? "seed" + std::to_string(seed) + ":" : "") + r.heldout.ids[i]);
           oof.labels.push_back(r.heldout.labels[i]);
@@ -281,7 +294,7 @@ class Experiment {
     json summary{{"folds", folds}, {"seeds", seeds}, {"runs", runs}, {"heldout_mean_sd", stats},
                  {"classes", classes_}};
     write_file_atomically(options_.out_dir + "/cv_summary.json", summary.dump(2) + "\n");
-    if (!segmentation_)
+    if (classification())
       write_predictions_csv(options_.out_dir + "/oof_predictions.csv", oof, classes_, oof_decided);
     write_file_atomically(options_.out_dir + "/ensemble.json",
                           json{{"members", members},
@@ -319,6 +332,13 @@ class Experiment {
       so.metrics = string_list(ev["metrics"], "evaluate.metrics");
       so.inferer = SlidingWindowOptions::from_json(config_["inferer"], "inferer");
       task = std::make_shared<SegmentationTask>(so);
+    } else if (localization_) {
+      LocalizationOptions lo;
+      lo.class_names = classes_;
+      lo.dims = config_["network"]["spatial_dims"].get<int>();
+      lo.box_weight = config_["localization"]["box_weight"];
+      lo.giou_weight = config_["localization"]["giou_weight"];
+      task = std::make_shared<LocalizationTask>(lo);
     } else {
       co.class_names = classes_;
       co.class_counts = counts_of(spec.train->labels(), classes_.size());
@@ -360,6 +380,7 @@ class Experiment {
       vo.batch_size = 1;        // whole images, of any size, through the sliding window
       vo.keep_samples = true;   // their spacing, for surface distances
     }
+    if (localization_) vo.keep_samples = true;  // their spacing, for centroid errors in mm
     DataLoader val_loader(spec.val, make_transforms(preprocess_), vo);
 
     TrainerOptions to;
@@ -389,16 +410,17 @@ class Experiment {
       spdlog::info("{} finished earlier, reusing it", spec.dir);
       load_weights(*net, best);
     }
-    if (segmentation_)
-      score_segmentation(spec, trainer, *task, val_loader, vo, outcome);
+    if (!classification())
+      score_with_task(spec, trainer, *task, val_loader, vo, outcome);
     else
       score_classification(spec, net, co, lo, outcome);
     write_file_atomically(spec.dir + "/done.json", json{{"threshold", outcome.rule.threshold}, {"rule", outcome.rule.name}}.dump() + "\n");
     return outcome;
   }
 
-  // Segmentation: the best model over whole validation (and held-out) images.
-  void score_segmentation(const RunSpec& spec, Trainer& trainer, Task& task,
+  // Segmentation and localization: the task's evaluation of the best model
+  // over the validation (and held-out) cases.
+  void score_with_task(const RunSpec& spec, Trainer& trainer, Task& task,
                           DataLoader& val_loader, const LoaderOptions& vo, RunOutcome& outcome) {
     outcome.rule = DecisionRule::argmax();
     auto score = [&](DataLoader& loader, const std::string& prefix) {
@@ -459,7 +481,10 @@ class Experiment {
   std::vector<std::string> classes_;
   std::vector<int64_t> labels_;
   json preprocess_, train_chain_;
+  bool classification() const { return !segmentation_ && !localization_; }
+
   bool segmentation_ = false;
+  bool localization_ = false;
 };
 
 }  // namespace
@@ -472,9 +497,13 @@ nlohmann::json resolve_config(nlohmann::json config, const std::string& config_d
     base["loss"] = {{"name", "dice_ce"}};
     base["evaluate"]["threshold"] = "argmax";
     base["evaluate"]["metrics"] = {"dice", "iou", "sensitivity", "specificity", "accuracy"};
+  } else if (task == "localization") {
+    base["evaluate"]["threshold"] = "argmax";
+    base["evaluate"]["metrics"] = json::array();
+    base["train"]["monitor"] = "mean_iou";
   } else if (task != "classification") {
     throw ConfigError("task", "'" + task + "' is not available yet (available: classification, "
-                                           "segmentation)");
+                                           "segmentation, localization)");
   }
   merge(base, config, "");
   if (!base["data"].contains("source") || !base["data"]["source"].is_string())

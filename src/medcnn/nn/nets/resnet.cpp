@@ -4,7 +4,9 @@
 // Params: width (64: channels of the first stage; stages double it), stem
 // ("imagenet": 7x7 conv stride 2 + 3x3 max pool stride 2; "small": 3x3
 // conv stride 1, no pooling, as CIFAR ResNets, for inputs like 28x28),
-// dropout (0: before the classifier).
+// dropout (0: before the classifier), head_pool (1: the head's adaptive
+// average pooling grid per axis; 1 is global pooling, a localization head
+// wants a few cells so it keeps where things are).
 // Names: stem.conv, stem.bn, layer1..layer4 (blocks "0", "1", ... named as
 // torchvision's), head.fc.
 #include "medcnn/nn/blocks/block.h"
@@ -23,10 +25,13 @@ class ResNet : public HeadedNetwork {
   ResNet(const NetworkSpec& spec, const std::vector<int64_t>& blocks, bool bottleneck)
       : HeadedNetwork(spec) {
     require_dims({1, 2, 3});
-    NetParams p(spec, {"width", "stem", "dropout"});
+    NetParams p(spec, {"width", "stem", "dropout", "head_pool"});
     const int64_t width = p.get_int("width", 64);
     const std::string stem = p.get_string("stem", "imagenet", {"imagenet", "small"});
     const double dropout = p.get_prob("dropout", 0.0);
+    // The head's adaptive average pooling grid: 1 = global pooling; a
+    // localization head wants more (e.g. 4) so it keeps where things are.
+    const int64_t head_pool = p.get_int("head_pool", 1);
     const int64_t d = spec.spatial_dims;
 
     SizeChain sizes;
@@ -64,7 +69,7 @@ class ResNet : public HeadedNetwork {
       layers_.push_back(stage);
     }
     min_input_size_ = sizes.min_input();
-    build_head(in, HeadOptions().dropout(dropout));
+    build_head(in, HeadOptions().dropout(dropout).pool_size(head_pool));
   }
 
   at::Tensor features(at::Tensor x) override {
