@@ -94,6 +94,7 @@ json score_segmentations(const std::vector<SegmentationCase>& cases, int64_t num
     const double at10 = accuracy_at_referral(pooled_correct, pooled_entropy, 0.10);
     evaluation["uncertainty"] = {
         {"pixels", pooled_correct.size()},
+        {"unit", "pixels"},
         {"accuracy", all},
         {"referral", {{"entropy", {{"retained_fraction", r.retained_fraction},
                                    {"accuracy", r.accuracy},

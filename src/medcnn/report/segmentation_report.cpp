@@ -1,4 +1,5 @@
 #include "medcnn/report/segmentation_report.h"
+#include "medcnn/report/uncertainty_section.h"
 
 #include <nlohmann/json.hpp>
 
@@ -77,6 +78,8 @@ std::string render_segmentation_report(const json& evaluation,
     << "physical units (mm). A metric is undefined for a case when it has no value there (e.g. "
     << "a surface distance when exactly one of the masks is empty).</p>\n</section>\n";
 
+  if (evaluation.contains("uncertainty") && evaluation["uncertainty"].is_object())
+    o << uncertainty_section_html(evaluation["uncertainty"]);
   o << "<section id=\"cases\">\n<h2>Cases</h2>\n<table class=\"per-class\">\n<thead><tr>"
     << "<th>case</th><th>class</th>";
   for (const auto& m : shown_metrics()) o << "<th>" << escape_xml(m) << "</th>";

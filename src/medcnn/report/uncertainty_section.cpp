@@ -44,7 +44,9 @@ std::string label(const std::string& measure) {
 }  // namespace
 
 std::string uncertainty_section_html(const nlohmann::json& u) {
-  const Calibration c = calibration_from(u.value("calibration", nlohmann::json()));
+  const bool calibrated = u.contains("calibration") && !u["calibration"].is_null();
+  const Calibration c = calibrated ? calibration_from(u["calibration"]) : Calibration();
+  const std::string unit = u.value("unit", std::string("cases"));
   std::vector<std::pair<std::string, ReferralCurve>> curves;
   std::ostringstream rows;
   if (u.contains("referral") && u["referral"].is_object())
@@ -58,14 +60,18 @@ std::string uncertainty_section_html(const nlohmann::json& u) {
            << format_number(value(r.at("accuracy_refer_10"))) << "</td><td>"
            << format_number(value(r.at("gain_refer_10"))) << "</td></tr>\n";
     }
-  const auto& cal = u["calibration"];
   std::ostringstream o;
-  o << "<section id=\"uncertainty\">\n<h2>Uncertainty and calibration</h2>\n"
-    << "<p>Accuracy on all cases: <strong>" << format_number(value(u.value("accuracy", nlohmann::json())))
-    << "</strong>. Expected calibration error (ECE, " << cal.value("n_bins", 0)
-    << " bins): <strong>" << format_number(c.ece) << "</strong>; negative log-likelihood "
-    << format_number(value(cal.value("nll", nlohmann::json()))) << "; Brier score "
-    << format_number(value(cal.value("brier", nlohmann::json()))) << ".</p>\n";
+  o << "<section id=\"uncertainty\">\n<h2>Uncertainty" << (calibrated ? " and calibration" : "")
+    << "</h2>\n<p>Accuracy on all " << escape_xml(unit) << ": <strong>"
+    << format_number(value(u.value("accuracy", nlohmann::json()))) << "</strong>.";
+  if (calibrated) {
+    const auto& cal = u["calibration"];
+    o << " Expected calibration error (ECE, " << cal.value("n_bins", 0) << " bins): <strong>"
+      << format_number(c.ece) << "</strong>; negative log-likelihood "
+      << format_number(value(cal.value("nll", nlohmann::json()))) << "; Brier score "
+      << format_number(value(cal.value("brier", nlohmann::json()))) << ".";
+  }
+  o << "</p>\n";
   if (u.contains("temperature") && u["temperature"].is_object()) {
     const auto& t = u["temperature"];
     o << "<p>Temperature scaling: T = " << format_number(value(t.value("value", nlohmann::json())))
@@ -73,15 +79,17 @@ std::string uncertainty_section_html(const nlohmann::json& u) {
       << "; ECE " << format_number(value(t.value("ece_before", nlohmann::json()))) << " before, "
       << format_number(value(t.value("ece_after", nlohmann::json()))) << " after.</p>\n";
   }
-  o << "<div class=\"figures\">\n<figure id=\"reliability\">\n" << reliability_diagram_svg(c)
-    << "<figcaption>Cases binned by the model's confidence (its highest class probability): "
-    << "a calibrated model's bars reach the diagonal, its accuracy equals its confidence. "
-    << "ECE is the case-weighted mean gap.</figcaption>\n</figure>\n";
+  o << "<div class=\"figures\">\n";
+  if (calibrated)
+    o << "<figure id=\"reliability\">\n" << reliability_diagram_svg(c)
+      << "<figcaption>Cases binned by the model's confidence (its highest class probability): "
+      << "a calibrated model's bars reach the diagonal, its accuracy equals its confidence. "
+      << "ECE is the case-weighted mean gap.</figcaption>\n</figure>\n";
   if (!curves.empty())
     o << "<figure id=\"referral\">\n" << referral_curve_svg(curves)
-      << "<figcaption>The most uncertain cases are referred to a human; the curve shows the "
-      << "accuracy on the cases kept. A measure that means something rises as fewer cases are "
-      << "kept.</figcaption>\n</figure>\n";
+      << "<figcaption>The most uncertain " << escape_xml(unit) << " are referred to a human; "
+      << "the curve shows the accuracy on the " << escape_xml(unit) << " kept. A measure that "
+      << "means something rises as fewer are kept.</figcaption>\n</figure>\n";
   o << "</div>\n";
   if (!curves.empty())
     o << "<table class=\"metrics\">\n<thead><tr><th>uncertainty measure</th><th>accuracy, 10% "

@@ -4,7 +4,9 @@
 //
 // uncertainty_section_html(u): u is evaluate_uncertainty's JSON
 // (metrics/uncertainty_evaluation.h), optionally with "temperature"
-// {"value", "ece_before", "ece_after", "fitted_on"}. Returns one HTML
+// {"value", "ece_before", "ece_after", "fitted_on"}; without "calibration"
+// (segmentation's pixel referral) only the referral part is shown, and
+// "unit" ("cases" by default, "pixels") names what is referred. Returns one HTML
 // <section id="uncertainty"> with inline SVG. FormatError naming the key for
 // a malformed section.
 #pragma once
