@@ -18,30 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-// Shortest decimal text that reads back as the same double.
-std::string number_text(double v) {
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::ostringstream s;
-    s << std::setprecision(precision) << v;
-    if (std::stod(s.str()) == v) return s.str();
-  }
-  std::ostringstream s;
-  s << std::setprecision(17) << v;
-  return s.str();
-}
-
-// Shortest decimal text that reads back (as a float) as the same float.
-std::string score_text(float v) {
-  for (int precision = 6; precision <= 9; ++precision) {
-    std::ostringstream s;
-    s << std::setprecision(precision) << v;
-    if (std::stof(s.str()) == v) return s.str();
-  }
-  std::ostringstream s;
-  s << std::setprecision(9) << v;
-  return s.str();
-}
-
 bool parse_number(const std::string& s, double& v) {
   if (s.empty()) return false;
   try {
@@ -322,7 +298,7 @@ void write_coco_json(const std::string& path, const BoxAnnotations& a, bool pred
       o["category_id"] = category_ids[class_of(path, a, i, k)];
       o["bbox"] = bbox(b);
       if (predictions) {
-        o["score"] = std::stod(score_text(b.score));
+        o["score"] = std::stod(shortest_text(b.score));
       } else {
         o["area"] = b.volume();
         o["iscrowd"] = 0;
@@ -468,9 +444,9 @@ void write_box_csv(const std::string& path, const BoxAnnotations& a, bool with_s
                                    ? b.class_name
                                    : a.class_names[class_of(path, a, i, k)];
       text += image + "," + csv_quote(name);
-      for (int ax = 0; ax < dims; ++ax) text += "," + number_text(b.lo[static_cast<size_t>(ax)]);
-      for (int ax = 0; ax < dims; ++ax) text += "," + number_text(b.hi[static_cast<size_t>(ax)]);
-      if (with_score) text += "," + score_text(b.score);
+      for (int ax = 0; ax < dims; ++ax) text += "," + shortest_text(b.lo[static_cast<size_t>(ax)]);
+      for (int ax = 0; ax < dims; ++ax) text += "," + shortest_text(b.hi[static_cast<size_t>(ax)]);
+      if (with_score) text += "," + shortest_text(b.score);
       text += "\n";
     }
   }

@@ -1,4 +1,5 @@
 #include "medcnn/io/boxes.h"
+#include "medcnn/io/csv.h"
 #include "medcnn/io/files.h"
 
 #include <cmath>
@@ -26,24 +27,6 @@ bool parse_number(const std::string& s, double& v) {
   }
 }
 
-std::string trim(const std::string& s) {
-  size_t a = 0, b = s.size();
-  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
-  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
-  return s.substr(a, b - a);
-}
-
-// Shortest text that reads back as the same double.
-std::string number_text(double v) {
-  for (int precision = 6; precision <= 17; ++precision) {
-    std::ostringstream s;
-    s << std::setprecision(precision) << v;
-    if (std::stod(s.str()) == v) return s.str();
-  }
-  std::ostringstream s;
-  s << std::setprecision(17) << v;
-  return s.str();
-}
 
 }  // namespace
 
@@ -148,8 +131,8 @@ std::string format_inline_boxes(const std::vector<Box>& boxes) {
       if (std::isspace(static_cast<unsigned char>(c)) || c == ';') c = '_';
     if (name.empty()) name = b.label >= 0 ? std::to_string(b.label) : "object";
     out += name;
-    for (int a = 0; a < b.dims; ++a) out += " " + number_text(b.lo[a]);
-    for (int a = 0; a < b.dims; ++a) out += " " + number_text(b.hi[a]);
+    for (int a = 0; a < b.dims; ++a) out += " " + shortest_text(b.lo[a]);
+    for (int a = 0; a < b.dims; ++a) out += " " + shortest_text(b.hi[a]);
   }
   return out;
 }

@@ -1,5 +1,8 @@
 #include "medcnn/io/csv.h"
 
+#include <iomanip>
+#include <sstream>
+
 #include <cctype>
 
 #include "medcnn/core/error.h"
@@ -77,5 +80,27 @@ std::string csv_quote(const std::string& s) {
   for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
 }
+
+namespace {
+
+template <class T>
+std::string shortest(T v, int max_digits, T (*read)(const std::string&, size_t*)) {
+  for (int precision = 6; precision < max_digits; ++precision) {
+    std::ostringstream s;
+    s << std::setprecision(precision) << v;
+    if (read(s.str(), nullptr) == v) return s.str();
+  }
+  std::ostringstream s;
+  s << std::setprecision(max_digits) << v;
+  return s.str();
+}
+
+double read_double(const std::string& s, size_t* used) { return std::stod(s, used); }
+float read_float(const std::string& s, size_t* used) { return std::stof(s, used); }
+
+}  // namespace
+
+std::string shortest_text(double v) { return shortest<double>(v, 17, read_double); }
+std::string shortest_text(float v) { return shortest<float>(v, 9, read_float); }
 
 }  // namespace medcnn

@@ -23,5 +23,9 @@ struct CsvRecord {
 std::vector<CsvRecord> parse_csv(const std::string& path, const std::string& text);
 std::string csv_quote(const std::string& s);
 std::string trim(const std::string& s);
+// The shortest decimal text that reads back as the same value (6 to 17
+// significant digits for a double, 6 to 9 for a float).
+std::string shortest_text(double v);
+std::string shortest_text(float v);
 
 }  // namespace medcnn
