@@ -18,16 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-bool parse_number(const std::string& s, double& v) {
-  if (s.empty()) return false;
-  try {
-    size_t used = 0;
-    v = std::stod(s, &used);
-    return used == s.size() && std::isfinite(v);
-  } catch (const std::exception&) {
-    return false;
-  }
-}
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -16,16 +16,6 @@ namespace fs = std::filesystem;
 namespace medcnn {
 namespace {
 
-bool parse_number(const std::string& s, double& v) {
-  if (s.empty()) return false;
-  try {
-    size_t used = 0;
-    v = std::stod(s, &used);
-    return used == s.size() && std::isfinite(v);
-  } catch (const std::exception&) {
-    return false;
-  }
-}
 
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include <cctype>
+#include <cmath>
 
 #include "medcnn/core/error.h"
 
@@ -99,6 +100,17 @@ double read_double(const std::string& s, size_t* used) { return std::stod(s, use
 float read_float(const std::string& s, size_t* used) { return std::stof(s, used); }
 
 }  // namespace
+
+bool parse_number(const std::string& s, double& v) {
+  if (s.empty()) return false;
+  try {
+    size_t used = 0;
+    v = std::stod(s, &used);
+    return used == s.size() && std::isfinite(v);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
 
 std::string shortest_text(double v) { return shortest<double>(v, 17, read_double); }
 std::string shortest_text(float v) { return shortest<float>(v, 9, read_float); }

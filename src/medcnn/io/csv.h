@@ -27,5 +27,7 @@ std::string trim(const std::string& s);
 // significant digits for a double, 6 to 9 for a float).
 std::string shortest_text(double v);
 std::string shortest_text(float v);
+// Reads all of `s` as a finite number into v; false (v unspecified) otherwise.
+bool parse_number(const std::string& s, double& v);
 
 }  // namespace medcnn
