@@ -19,6 +19,7 @@
 #include "medcnn/data/sources.h"
 #include "medcnn/infer/predictions_csv.h"
 #include "medcnn/infer/segmenter.h"
+#include "medcnn/metrics/uncertainty_evaluation.h"
 #include "medcnn/segmentation_scoring.h"
 #include "medcnn/io/files.h"
 #include "medcnn/io/image_io.h"
@@ -205,6 +206,9 @@ void run(const DemoArgs& a, const GlobalOptions& g) {
   co.bootstrap = 1000;
   co.seed = g.seed;
   json evaluation = evaluate_classification(pred.labels, pred.probabilities, co);
+  // Calibration and referral by the predictive entropy (docs/explain.md).
+  evaluation["uncertainty"] =
+      evaluate_uncertainty(pred.labels, pred.probabilities, decide(pred, rule), pred.uncertainty);
   write_predictions_csv(a.out + "/test_predictions.csv", pred, co.class_names, decide(pred, rule));
   write_file_atomically(a.out + "/test_evaluation.json", evaluation.dump(2) + "\n");
   HtmlReportOptions ro;
