@@ -77,6 +77,10 @@ void run(const ExplainArgs& a, const GlobalOptions& g) {
     for (const auto& l : models[0]->layer_names()) std::cout << "  " << l << "\n";
     return;
   }
+  if (meta.value("task", std::string("classification")) == "localization")
+    throw ConfigError("--model", "a localization model's box has no class score to explain yet "
+                                 "(box explanations come with detection); explain works on "
+                                 "classification and segmentation models");
   if (a.data.empty() == a.input.empty())
     throw ConfigError("--data", "give either --data (a data set) or --input (one image file)");
   ExplainerPtr explainer = make_explainer(a.method, a.options);

@@ -441,6 +441,11 @@ TEST(LocalizeCli, TrainPredictEvaluateAgreeWithPython) {
   EXPECT_NEAR(ev["metrics"]["mean_iou"].get<double>(), py["mean_iou"].get<double>(), 1e-4);
   EXPECT_NEAR(ev["metrics"]["mean_centroid_error_px"].get<double>(),
               py["mean_centroid_error_px"].get<double>(), 1e-3);
+  // explain refuses a localization model with a clear message (no box target yet)
+  CommandResult x = run_medcnn({"explain", "--model", dir.file("run"), "--data",
+                                dir.file("ph/manifest.csv"), "--out", dir.file("expl")});
+  EXPECT_NE(x.exit_code, 0);
+  EXPECT_NE(x.err.find("localization model"), std::string::npos) << x.err;
   // with two classes, evaluate's accuracy also asks for the right class: at most Python's
   EXPECT_LE(ev["metrics"]["accuracy"].get<double>(), py["accuracy"].get<double>() + 1e-9);
 }
