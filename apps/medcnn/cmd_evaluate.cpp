@@ -6,6 +6,8 @@
 
 #include "medcnn/command.h"
 #include "medcnn/model_data.h"
+#include "medcnn/data/box_classes_dataset.h"
+#include "medcnn/detection_run.h"
 #include "medcnn/localization_run.h"
 #include "medcnn/data/single_object_dataset.h"
 #include "medcnn/core/error.h"
@@ -221,6 +223,15 @@ void run(const EvaluateArgs& a, const GlobalOptions& g) {
                                                 classes, a.out);
       std::cout << e["metrics"].dump(2) << "\nevaluation written to " << a.out
                 << "/evaluation.json and cases.csv\n";
+      return;
+    }
+    if (task == "detection") {
+      if (a.md.data.empty()) throw ConfigError("--data", "a data set is needed");
+      const auto classes = meta.value("classes", std::vector<std::string>{});
+      DatasetPtr ds = std::make_shared<BoxClassesDataset>(open_data(a.md.data, a.md.splits), classes);
+      nlohmann::json e = evaluate_detection_run(models, meta, ds, g.device, a.out, a.md.model);
+      std::cout << e["metrics"].dump(2) << "\nevaluation written to " << a.out
+                << "/evaluation.json, cases.csv and report.html\n";
       return;
     }
   }

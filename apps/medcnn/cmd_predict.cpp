@@ -5,6 +5,7 @@
 
 #include "medcnn/command.h"
 #include "medcnn/model_data.h"
+#include "medcnn/detection_run.h"
 #include "medcnn/localization_run.h"
 #include "medcnn/core/error.h"
 #include "medcnn/infer/predictions_csv.h"
@@ -79,6 +80,8 @@ struct PredictArgs {
   std::string out;
   bool no_probabilities = false;
   bool uncertainty_maps = false;
+  double score_threshold = 0.3;
+  std::string draw;
 };
 
 // A segmentation model: label and probability maps per case under out_dir.
@@ -100,7 +103,8 @@ void setup(CLI::App& app, GlobalOptions& globals) {
   auto* cmd = app.add_subcommand(
       "predict", "Predict with a trained model (or fold ensemble): for a classifier a CSV\n"
                  "with id, label, predicted and p_<class> per case; for a segmentation model\n"
-                 "<id>_seg (labels) and <id>_prob (probabilities) maps per case");
+                 "<id>_seg (labels) and <id>_prob (probabilities) maps per case; for a\n"
+                 "localization or detection model boxes as CSV and COCO JSON");
   add_model_data_options(cmd, args->md);
   cmd->add_option("--out", args->out,
                   "predictions CSV (default predictions.csv); for a segmentation model the "
@@ -109,6 +113,12 @@ void setup(CLI::App& app, GlobalOptions& globals) {
                 "segmentation: also write <id>_entropy (and, for a fold ensemble, <id>_mi) maps");
   cmd->add_flag("--no-probabilities", args->no_probabilities,
                 "segmentation: write the label maps only");
+  cmd->add_option("--score-threshold", args->score_threshold,
+                  "detection: keep the boxes with at least this score (default 0.3)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--draw", args->draw,
+                  "detection: also draw each case's boxes with class and score, as "
+                  "<id>_boxes.png in this folder");
   cmd->callback([args, &globals] {
     if (args->md.model.empty()) throw ConfigError("--model", "a model is needed");
     if (args->md.data.empty()) throw ConfigError("--data", "a data set is needed");
@@ -122,6 +132,19 @@ void setup(CLI::App& app, GlobalOptions& globals) {
       auto cases = run_localization(models, meta, ds, globals.device);
       write_localizations(cases, meta.value("classes", std::vector<std::string>{}), args->out);
       std::cout << cases.size() << " boxes written to " << args->out << " (and COCO JSON beside it)\n";
+      return;
+    }
+    if (task == "detection") {
+      if (args->out.empty()) args->out = "boxes.csv";
+      DatasetPtr ds = open_data(args->md.data, args->md.splits);
+      auto cases = run_detection(models, meta, ds, globals.device, args->score_threshold,
+                                 args->draw, args->score_threshold);
+      write_detections(cases, meta.value("classes", std::vector<std::string>{}), args->out);
+      size_t n = 0;
+      for (const auto& c : cases) n += c.boxes.size();
+      std::cout << n << " boxes in " << cases.size() << " images written to " << args->out
+                << " (and COCO JSON beside it)"
+                << (args->draw.empty() ? "" : "; pictures in " + args->draw) << "\n";
       return;
     }
     if (args->out.empty()) args->out = "predictions.csv";

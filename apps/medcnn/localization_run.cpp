@@ -21,6 +21,39 @@ namespace fs = std::filesystem;
 
 namespace medcnn::cli {
 
+BoxModelPass forward_box_models(const std::vector<NetworkPtr>& models, const Compose& preprocess,
+                                Sample s, const c10::Device& device) {
+  BoxModelPass p;
+  p.original = s.image.spatial_shape();
+  Rng rng(0);
+  preprocess.apply(s, rng);
+  p.size = s.image.spatial_shape();
+  at::Tensor x = s.image.data.to(torch::kFloat).unsqueeze(0).to(device);
+  for (const auto& m : models) {
+    m->eval();
+    at::Tensor y = m->forward(x).to(torch::kFloat);
+    p.output = p.output.defined() ? p.output + y : y;
+  }
+  p.output = p.output / double(models.size());
+  return p;
+}
+
+void rescale_boxes(std::vector<Box>& boxes, const std::vector<int64_t>& size,
+                   const std::vector<int64_t>& original) {
+  static bool warned = false;
+  if (size != original && !warned) {
+    spdlog::warn("preprocessing changed the grid; boxes are scaled back to each input image "
+                 "(exact for a resize, not for a crop)");
+    warned = true;
+  }
+  for (Box& b : boxes)
+    for (int a = 0; a < b.dims; ++a) {
+      const double f = double(original[original.size() - 1 - a]) / double(size[size.size() - 1 - a]);
+      b.lo[a] *= f;
+      b.hi[a] *= f;
+    }
+}
+
 std::vector<LocalizedCase> run_localization(const std::vector<NetworkPtr>& models,
                                             const nlohmann::json& meta, const DatasetPtr& data,
                                             const std::string& device) {
@@ -29,39 +62,19 @@ std::vector<LocalizedCase> run_localization(const std::vector<NetworkPtr>& model
   const c10::Device dev = parse_device(device);
   torch::NoGradGuard no_grad;
   std::vector<LocalizedCase> out;
-  bool warned = false;
   for (size_t i = 0; i < data->size(); ++i) {
     Sample s = data->get(i);
-    const std::vector<int64_t> original = s.image.spatial_shape();
     LocalizedCase c;
     c.id = s.id;
     c.truth = s.boxes;
     c.spacing = s.image.geometry.spacing;
-    Rng rng(0);
-    preprocess.apply(s, rng);
-    const std::vector<int64_t> size = s.image.spatial_shape();
-    at::Tensor x = s.image.data.to(torch::kFloat).unsqueeze(0).to(dev);
-    at::Tensor sum;
-    for (const auto& m : models) {
-      m->eval();
-      at::Tensor y = m->forward(x).to(torch::kFloat);
-      sum = sum.defined() ? sum + y : y;
-    }
+    BoxModelPass p = forward_box_models(models, preprocess, std::move(s), dev);
     std::vector<std::vector<double>> probs;
-    Box b = decode_localization(sum / double(models.size()), int64_t(classes.size()), size,
-                                &probs)[0];
-    if (size != original && !warned) {
-      spdlog::warn("preprocessing changed the grid; boxes are scaled back to each input image "
-                   "(exact for a resize, not for a crop)");
-      warned = true;
-    }
-    for (int a = 0; a < b.dims; ++a) {
-      const double f = double(original[original.size() - 1 - a]) / double(size[size.size() - 1 - a]);
-      b.lo[a] *= f;
-      b.hi[a] *= f;
-    }
-    b.class_name = classes.at(b.label);
-    c.box = b;
+    std::vector<Box> b =
+        decode_localization(p.output, int64_t(classes.size()), p.size, &probs);
+    rescale_boxes(b, p.size, p.original);
+    b[0].class_name = classes.at(b[0].label);
+    c.box = b[0];
     c.probabilities = probs[0];
     out.push_back(std::move(c));
   }

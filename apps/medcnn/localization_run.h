@@ -12,8 +12,23 @@
 #include "medcnn/core/box.h"
 #include "medcnn/data/dataset.h"
 #include "medcnn/nn/network.h"
+#include "medcnn/transforms/transform.h"
 
 namespace medcnn::cli {
+
+// One case through a box model (localization or detection): the mean output
+// of the models for the preprocessed sample, and the spatial sizes of the
+// input image and of the preprocessed one (tensor order). Shared by
+// localization and detection.
+struct BoxModelPass {
+  at::Tensor output;
+  std::vector<int64_t> original, size;
+};
+BoxModelPass forward_box_models(const std::vector<NetworkPtr>& models, const Compose& preprocess,
+                                Sample s, const c10::Device& device);
+// Scales boxes from the preprocessed grid `size` back to `original`.
+void rescale_boxes(std::vector<Box>& boxes, const std::vector<int64_t>& size,
+                   const std::vector<int64_t>& original);
 
 struct LocalizedCase {
   std::string id;

@@ -75,6 +75,8 @@ void apply_init(torch::nn::Module& module, const std::string& name) {
   torch::NoGradGuard no_grad;
   init_one(module, s);
   for (const auto& child : module.modules(/*include_self=*/false)) init_one(*child, s);
+  for (const auto& child : module.modules(/*include_self=*/true))
+    if (auto* own = dynamic_cast<OwnInit*>(child.get())) own->own_init();
 }
 
 }  // namespace medcnn

@@ -10,6 +10,9 @@
 // With every scheme biases are zero and normalisation layers (batch,
 // instance, group, layer norm) get weight 1 and bias 0. Draws from torch's
 // global generator (seed it with torch::manual_seed).
+// A module that also derives from OwnInit has own_init() called after the
+// scheme (children first, in module order): a detection head's last layers
+// start small whatever the scheme.
 // Errors: ConfigError naming the scheme and the known ones.
 #pragma once
 #include <torch/nn/module.h>
@@ -18,6 +21,12 @@
 #include <vector>
 
 namespace medcnn {
+
+class OwnInit {
+ public:
+  virtual ~OwnInit() = default;
+  virtual void own_init() = 0;
+};
 
 void apply_init(torch::nn::Module& module, const std::string& name);
 std::vector<std::string> init_names();

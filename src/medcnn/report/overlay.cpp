@@ -2,6 +2,10 @@
 
 #include <torch/torch.h>
 
+#include <opencv2/imgproc.hpp>
+
+#include <cstdio>
+
 #include "medcnn/core/error.h"
 
 namespace medcnn {
@@ -90,6 +94,51 @@ Image segmentation_overlay(const Image& image, const at::Tensor& reference,
   rgb[0].masked_fill_(ro & po.logical_not(), 0.0);
   rgb[2].masked_fill_(ro, 0.0);
   return rgb_image(rgb, zoom);
+}
+
+Image box_overlay(const Image& image, const std::vector<Box>& reference,
+                  const std::vector<Box>& predicted, const std::vector<std::string>& class_names,
+                  int64_t zoom) {
+  const int64_t d = image.dims();
+  if (d != 2 && d != 3) throw DataError("overlay", "boxes are drawn on 2-D images and volumes");
+  at::Tensor img = image.data[0].to(torch::kFloat);
+  double z = -1;  // the slice shown (z index of the volume), 3-D only
+  if (d == 3) {
+    const Box* anchor = !predicted.empty() ? &*std::max_element(predicted.begin(), predicted.end(),
+                                                                [](const Box& a, const Box& b) {
+                                                                  return a.score < b.score;
+                                                                })
+                        : !reference.empty() ? &reference[0]
+                                             : nullptr;
+    z = anchor ? std::floor(anchor->centre()[2]) : double(img.size(0) / 2);
+    z = std::clamp(z, 0.0, double(img.size(0) - 1));
+    img = img[int64_t(z)];
+  }
+  at::Tensor grey = grey_255(img).round().clamp(0, 255).to(torch::kByte).contiguous();
+  cv::Mat g(int(grey.size(0)), int(grey.size(1)), CV_8UC1, grey.data_ptr<uint8_t>());
+  cv::Mat rgb;
+  cv::cvtColor(g, rgb, cv::COLOR_GRAY2RGB);
+  const int f = int(std::max<int64_t>(1, zoom));
+  if (f > 1) cv::resize(rgb, rgb, cv::Size(), f, f, cv::INTER_NEAREST);
+  auto draw = [&](const Box& b, const cv::Scalar& colour, bool label) {
+    if (d == 3 && (z < b.lo[2] || z >= b.hi[2])) return;
+    const cv::Point lo(int(std::lround(b.lo[0] * f)), int(std::lround(b.lo[1] * f)));
+    const cv::Point hi(int(std::lround(b.hi[0] * f)) - 1, int(std::lround(b.hi[1] * f)) - 1);
+    cv::rectangle(rgb, lo, hi, colour, 1);
+    if (!label) return;
+    std::string name = b.label >= 0 && b.label < int(class_names.size()) ? class_names[b.label]
+                                                                        : b.class_name;
+    char score[16];
+    std::snprintf(score, sizeof score, " %.2f", double(b.score));
+    cv::putText(rgb, name + score, cv::Point(lo.x, std::max(lo.y - 2, 8)),
+                cv::FONT_HERSHEY_PLAIN, 0.8, colour, 1);
+  };
+  for (const Box& b : reference) draw(b, cv::Scalar(0, 200, 0), false);
+  for (const Box& b : predicted) draw(b, cv::Scalar(230, 0, 0), true);
+  at::Tensor out = torch::from_blob(rgb.data, {rgb.rows, rgb.cols, 3}, torch::kByte)
+                       .permute({2, 0, 1})
+                       .clone();
+  return Image(out, Geometry::identity(2), PixelType::UInt8);
 }
 
 }  // namespace medcnn

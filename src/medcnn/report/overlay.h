@@ -19,7 +19,19 @@
 // cold regions keep the anatomy visible. A volume is shown at the axial slice
 // holding the map's maximum. Returns an RGB uint8 Image, magnified `zoom`
 // times. DataError when the grids differ.
+//
+// box_overlay(image, reference, predicted, class_names, zoom): the image in
+// grey with the reference boxes in green and the predicted boxes in red,
+// each prediction labelled "<class> <score>" (class_names[label], or the
+// box's class_name). A volume is shown at the axial slice through the
+// centre of the highest-scored prediction (else of the first reference box,
+// else the middle slice), with the boxes that cross it. Returns an RGB
+// uint8 Image magnified `zoom` times. DataError for a 1-D image.
 #pragma once
+#include <string>
+#include <vector>
+
+#include "medcnn/core/box.h"
 #include "medcnn/core/image.h"
 
 namespace medcnn {
@@ -27,5 +39,8 @@ namespace medcnn {
 Image segmentation_overlay(const Image& image, const at::Tensor& reference,
                            const at::Tensor& prediction, int64_t zoom = 1);
 Image heatmap_overlay(const Image& image, const at::Tensor& map, int64_t zoom = 1);
+Image box_overlay(const Image& image, const std::vector<Box>& reference,
+                  const std::vector<Box>& predicted, const std::vector<std::string>& class_names,
+                  int64_t zoom = 1);
 
 }  // namespace medcnn

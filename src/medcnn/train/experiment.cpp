@@ -21,8 +21,10 @@
 #include "medcnn/io/files.h"
 #include "medcnn/metrics/operating_point.h"
 #include "medcnn/tasks/classification.h"
+#include "medcnn/tasks/detection.h"
 #include "medcnn/tasks/localization.h"
 #include "medcnn/tasks/segmentation.h"
+#include "medcnn/data/box_classes_dataset.h"
 #include "medcnn/data/single_object_dataset.h"
 #include "medcnn/train/checkpoint.h"
 #include "medcnn/train/trainer.h"
@@ -41,6 +43,8 @@ json defaults() {
     "classes": [],
     "inferer": {},
     "localization": {"box_weight": 5.0, "giou_weight": 2.0},
+    "detection": {"size_weight": 1.0, "offset_weight": 1.0, "score_threshold": 0.01,
+                  "nms_iou": 0.5, "max_detections": 100},
     "postprocess": [],
     "data": {"splits": [], "val_fraction": 0.15, "val_source": "", "val_splits": []},
     "network": {"name": "resnet18"},
@@ -168,7 +172,14 @@ class Experiment {
                                                     string_list(config_["classes"], "classes"));
       spdlog::info("localization: {}", pool_->describe());
     }
-    if (segmentation_) {
+    detection_ = config_["task"] == "detection";
+    if (detection_) {
+      // Every case, with the boxes of the chosen classes; folds are plain.
+      pool_ = std::make_shared<BoxClassesDataset>(pool_, string_list(config_["classes"], "classes"));
+      spdlog::info("detection: {}", pool_->describe());
+      classes_ = pool_->class_names();
+      labels_.assign(pool_->size(), 0);
+    } else if (segmentation_) {
       // Folds are plain (one stratum); the classes come from the config.
       labels_.assign(pool_->size(), 0);
       classes_ = string_list(config_["classes"], "classes");
@@ -201,6 +212,9 @@ class Experiment {
     if (localization_)
       net["num_classes"] = localization_outputs((int64_t)classes_.size(),
                                                 int(first.image.data.dim() - 1));
+    if (detection_)
+      net["num_classes"] = detection_outputs((int64_t)classes_.size(),
+                                             int(first.image.data.dim() - 1));
     config_["classes"] = classes_;
   }
 
@@ -339,6 +353,8 @@ class Experiment {
       lo.box_weight = config_["localization"]["box_weight"];
       lo.giou_weight = config_["localization"]["giou_weight"];
       task = std::make_shared<LocalizationTask>(lo);
+    } else if (detection_) {
+      task = std::make_shared<DetectionTask>(detection_options());
     } else {
       co.class_names = classes_;
       co.class_counts = counts_of(spec.train->labels(), classes_.size());
@@ -398,6 +414,7 @@ class Experiment {
     to.show_progress = options_.show_progress;
     to.meta = {{"task", config_["task"]}, {"classes", classes_}, {"preprocess", preprocess_},
                {"config", config_}};
+    if (detection_) to.meta["detection"] = detection_options().to_json();
     if (segmentation_) {
       to.meta["inferer"] = config_["inferer"];
       to.meta["postprocess"] = config_["postprocess"];
@@ -481,10 +498,15 @@ class Experiment {
   std::vector<std::string> classes_;
   std::vector<int64_t> labels_;
   json preprocess_, train_chain_;
-  bool classification() const { return !segmentation_ && !localization_; }
+  bool classification() const { return !segmentation_ && !localization_ && !detection_; }
+  DetectionOptions detection_options() const {
+    return DetectionOptions::from_json(config_["detection"], classes_,
+                                       config_["network"]["spatial_dims"].get<int>());
+  }
 
   bool segmentation_ = false;
   bool localization_ = false;
+  bool detection_ = false;
 };
 
 }  // namespace
@@ -501,9 +523,14 @@ nlohmann::json resolve_config(nlohmann::json config, const std::string& config_d
     base["evaluate"]["threshold"] = "argmax";
     base["evaluate"]["metrics"] = json::array();
     base["train"]["monitor"] = "mean_iou";
+  } else if (task == "detection") {
+    base["network"] = {{"name", "centernet"}};
+    base["evaluate"]["threshold"] = "argmax";
+    base["evaluate"]["metrics"] = json::array();
+    base["train"]["monitor"] = "map50";
   } else if (task != "classification") {
     throw ConfigError("task", "'" + task + "' is not available yet (available: classification, "
-                                           "segmentation, localization)");
+                                           "segmentation, localization, detection)");
   }
   merge(base, config, "");
   if (!base["data"].contains("source") || !base["data"]["source"].is_string())

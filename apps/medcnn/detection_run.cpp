@@ -1,0 +1,144 @@
+#include "medcnn/detection_run.h"
+
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+
+#include "medcnn/core/error.h"
+#include "medcnn/core/runtime.h"
+#include "medcnn/io/box_files.h"
+#include "medcnn/io/csv.h"
+#include "medcnn/io/files.h"
+#include "medcnn/io/image_io.h"
+#include "medcnn/localization_run.h"
+#include "medcnn/metrics/detection.h"
+#include "medcnn/report/detection_report.h"
+#include "medcnn/report/overlay.h"
+#include "medcnn/tasks/detection.h"
+#include "medcnn/train/experiment.h"
+
+namespace fs = std::filesystem;
+
+namespace medcnn::cli {
+namespace {
+
+int64_t zoom_for(const Image& image) {
+  const int64_t w = image.data.size(-1);
+  return std::max<int64_t>(1, 320 / std::max<int64_t>(1, w));
+}
+
+std::vector<Box> above(const std::vector<Box>& boxes, double score) {
+  std::vector<Box> out;
+  for (const Box& b : boxes)
+    if (b.score >= score) out.push_back(b);
+  return out;
+}
+
+}  // namespace
+
+std::vector<DetectedCase> run_detection(const std::vector<NetworkPtr>& models,
+                                        const nlohmann::json& meta, const DatasetPtr& data,
+                                        const std::string& device, double score_threshold,
+                                        const std::string& draw_dir, double draw_score) {
+  const auto classes = meta.value("classes", std::vector<std::string>{});
+  const int dims = int(models.at(0)->spec().spatial_dims);
+  DetectionOptions o = DetectionOptions::from_json(
+      meta.value("detection", nlohmann::json::object()), classes, dims);
+  if (score_threshold >= 0) o.score_threshold = score_threshold;
+  Compose preprocess = make_transforms(meta.value("preprocess", nlohmann::json::array()));
+  const c10::Device dev = parse_device(device);
+  if (!draw_dir.empty()) fs::create_directories(draw_dir);
+  torch::NoGradGuard no_grad;
+  std::vector<DetectedCase> out;
+  for (size_t i = 0; i < data->size(); ++i) {
+    Sample s = data->get(i);
+    DetectedCase c;
+    c.id = s.id;
+    c.truth = s.boxes;
+    const Image original = draw_dir.empty() ? Image() : s.image;
+    BoxModelPass p = forward_box_models(models, preprocess, std::move(s), dev);
+    c.boxes = decode_detections(p.output, int64_t(classes.size()), p.size, o)[0];
+    rescale_boxes(c.boxes, p.size, p.original);
+    if (!draw_dir.empty() && dims >= 2)
+      write_image((fs::path(draw_dir) / (c.id + "_boxes.png")).string(),
+                  box_overlay(original, {}, above(c.boxes, draw_score), classes,
+                              zoom_for(original)));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+void write_detections(const std::vector<DetectedCase>& cases,
+                      const std::vector<std::string>& classes, const std::string& csv_path) {
+  BoxAnnotations a;
+  a.class_names = classes;
+  for (const auto& c : cases) {
+    a.images.push_back(c.id);
+    a.boxes.push_back(c.boxes);
+    a.sizes.push_back({0, 0});
+  }
+  write_box_csv(csv_path, a, /*with_score=*/true);
+  write_coco_json(fs::path(csv_path).replace_extension(".json").string(), a, /*predictions=*/true);
+}
+
+nlohmann::json evaluate_detection_run(const std::vector<NetworkPtr>& models,
+                                      const nlohmann::json& meta, const DatasetPtr& data,
+                                      const std::string& device, const std::string& out_dir,
+                                      const std::string& model_path, int pictures) {
+  const auto classes = meta.value("classes", std::vector<std::string>{});
+  std::vector<DetectedCase> cases = run_detection(models, meta, data, device);
+  std::vector<std::vector<Box>> pred, truth;
+  for (const auto& c : cases) {
+    pred.push_back(c.boxes);
+    truth.push_back(c.truth);
+  }
+  nlohmann::json e = evaluate_detection_boxes(pred, truth, classes);
+  // Per case: matched / missed / spurious boxes at IoU 0.5 among the
+  // detections with score >= 0.3, the ones a reader would act on.
+  const double shown = 0.3;
+  std::ostringstream csv;
+  csv << "id,objects,detections,true_positives,missed,false_positives\n";
+  std::vector<std::pair<int, size_t>> errors;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    std::vector<Box> kept = above(cases[i].boxes, shown);
+    std::vector<bool> used(cases[i].truth.size(), false);
+    int tp = 0;
+    for (const Box& b : kept) {
+      for (size_t t = 0; t < used.size(); ++t)
+        if (!used[t] && cases[i].truth[t].label == b.label && box_iou(b, cases[i].truth[t]) >= 0.5) {
+          used[t] = true;
+          ++tp;
+          break;
+        }
+    }
+    const int missed = int(cases[i].truth.size()) - tp, fp = int(kept.size()) - tp;
+    csv << csv_quote(cases[i].id) << "," << cases[i].truth.size() << "," << kept.size() << ","
+        << tp << "," << missed << "," << fp << "\n";
+    errors.push_back({missed + fp, i});
+  }
+  fs::create_directories(out_dir);
+  write_file_atomically(out_dir + "/evaluation.json", e.dump(2) + "\n");
+  write_file_atomically(out_dir + "/cases.csv", csv.str());
+  std::stable_sort(errors.begin(), errors.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<OverlayPicture> pics;
+  for (size_t k = 0; k < errors.size() && int(k) < pictures; ++k) {
+    const size_t i = errors[k].second;
+    Sample s = data->get(i);
+    if (s.image.dims() < 2) break;
+    pics.push_back({cases[i].id + ": " + std::to_string(errors[k].first) +
+                        " missed or spurious boxes (score >= 0.3)",
+                    box_overlay(s.image, cases[i].truth, above(cases[i].boxes, shown), classes,
+                                zoom_for(s.image))});
+  }
+  DetectionReportOptions ro;
+  ro.description = {{"model", model_path}, {"cases", std::to_string(cases.size())},
+                    {"classes", std::to_string(classes.size())}};
+  write_detection_report(out_dir + "/report.html", e, pics, ro);
+  return e;
+}
+
+}  // namespace medcnn::cli
