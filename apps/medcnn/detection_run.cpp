@@ -80,6 +80,8 @@ void write_detections(const std::vector<DetectedCase>& cases,
     a.boxes.push_back(c.boxes);
     a.sizes.push_back({0, 0});
   }
+  const fs::path parent = fs::path(csv_path).parent_path();
+  if (!parent.empty()) fs::create_directories(parent);
   write_box_csv(csv_path, a, /*with_score=*/true);
   write_coco_json(fs::path(csv_path).replace_extension(".json").string(), a, /*predictions=*/true);
 }
@@ -106,13 +108,17 @@ nlohmann::json evaluate_detection_run(const std::vector<NetworkPtr>& models,
     std::vector<Box> kept = above(cases[i].boxes, shown);
     std::vector<bool> used(cases[i].truth.size(), false);
     int tp = 0;
-    for (const Box& b : kept) {
-      for (size_t t = 0; t < used.size(); ++t)
-        if (!used[t] && cases[i].truth[t].label == b.label && box_iou(b, cases[i].truth[t]) >= 0.5) {
-          used[t] = true;
-          ++tp;
-          break;
-        }
+    for (const Box& b : kept) {  // the unmatched box of its class with the highest IoU >= 0.5
+      int best = -1;
+      double best_iou = 0.5;
+      for (size_t t = 0; t < used.size(); ++t) {
+        const double v = box_iou(b, cases[i].truth[t]);
+        if (!used[t] && cases[i].truth[t].label == b.label && v >= best_iou) best = int(t), best_iou = v;
+      }
+      if (best >= 0) {
+        used[best] = true;
+        ++tp;
+      }
     }
     const int missed = int(cases[i].truth.size()) - tp, fp = int(kept.size()) - tp;
     csv << csv_quote(cases[i].id) << "," << cases[i].truth.size() << "," << kept.size() << ","

@@ -449,3 +449,81 @@ TEST(LocalizeCli, TrainPredictEvaluateAgreeWithPython) {
   // with two classes, evaluate's accuracy also asks for the right class: at most Python's
   EXPECT_LE(ev["metrics"]["accuracy"].get<double>(), py["accuracy"].get<double>() + 1e-9);
 }
+
+// Detection end to end on phantoms (2 lesions at most per image, one class):
+// train a small CenterNet, then predict, evaluate and explain; the boxes are
+// scored again in Python (detection_numpy.py: pycocotools' COCOeval and the
+// CAMELYON16 FROC re-implemented) and the explanations measured with PIL.
+TEST(DetectCli, TrainPredictEvaluateExplainAgreeWithPython) {
+  TempDir dir;
+  ASSERT_EQ(run_medcnn({"--seed", "3", "phantom", dir.file("ph"), "-n", "64", "--size", "64",
+                        "--min-lesions", "1", "--max-lesions", "2", "--min-radius", "3",
+                        "--max-radius", "5", "--contrast", "0.7", "--malignant-fraction", "0"})
+                .exit_code, 0);
+  write_text(dir.file("det.toml"),
+             "task = \"detection\"\nseed = 2\n"
+             "[data]\nsource = \"" + dir.file("ph/manifest.csv") + "\"\nval_fraction = 0.25\n"
+             "[network]\nname = \"centernet\"\nwidth = 8\nneck_width = 16\n"
+             "[optimizer]\nname = \"adamw\"\nlr = 0.005\n"
+             "[train]\nepochs = 10\nbatch_size = 8\nrepeats = 2\nworkers = 1\nprecision = \"fp32\"\n"
+             "[[preprocess]]\nname = \"ScaleIntensity\"\n"
+             "[[augment]]\nname = \"RandFlip\"\nprob = 0.5\nspatial_axis = [1]\n");
+  CommandResult t = run_medcnn({"--threads", "2", "train", dir.file("det.toml"), "--out",
+                                dir.file("run"), "--quiet"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  json val = read_json(dir.file("run/val_evaluation.json"));
+  EXPECT_EQ(val["task"], "detection");
+  EXPECT_EQ(val["n"].get<int>(), 16);
+  // the phantom target: every lesion found (FROC mean sensitivity >= 0.9)
+  EXPECT_GE(val["metrics"]["froc"].get<double>(), 0.9) << val["metrics"].dump();
+  EXPECT_GE(val["metrics"]["map50"].get<double>(), 0.8) << val["metrics"].dump();
+
+  CommandResult p = run_medcnn({"predict", "--model", dir.file("run"), "--data",
+                                dir.file("ph/manifest.csv"), "--out", dir.file("out/boxes.csv"),
+                                "--score-threshold", "0.01", "--draw", dir.file("pics")});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_TRUE(fs::exists(dir.file("pics/phantom_0000_boxes.png")));
+  CommandResult e = run_medcnn({"evaluate", "--model", dir.file("run"), "--data",
+                                dir.file("ph/manifest.csv"), "--out", dir.file("eval")});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  json ev = read_json(dir.file("eval/evaluation.json"));
+  json py = run_oracle("detection_boxes.py", {dir.file("out/boxes.csv"), dir.file("ph/manifest.csv"),
+                                              "benign"});
+  EXPECT_EQ(py["n"], 64);
+  EXPECT_EQ(py["coco_predictions"], py["n_boxes"]);
+  for (const char* m : {"map50", "map50_95", "froc"})
+    EXPECT_NEAR(ev["metrics"][m].get<double>(), py[m].get<double>(), 1e-9) << m;
+  EXPECT_GE(ev["metrics"]["froc"].get<double>(), 0.9);
+  // cases.csv: matches at score >= 0.3, as counted in Python
+  std::ifstream cases(dir.file("eval/cases.csv"));
+  std::string line;
+  std::getline(cases, line);
+  EXPECT_EQ(line, "id,objects,detections,true_positives,missed,false_positives");
+  int tp = 0, missed = 0, fp = 0;
+  for (; std::getline(cases, line);) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string x; std::getline(ss, x, ',');) f.push_back(x);
+    ASSERT_EQ(f.size(), 6u) << line;
+    tp += std::stoi(f[3]), missed += std::stoi(f[4]), fp += std::stoi(f[5]);
+  }
+  EXPECT_EQ(tp, py["tp03"].get<int>());
+  EXPECT_EQ(missed, py["missed03"].get<int>());
+  EXPECT_EQ(fp, py["fp03"].get<int>());
+  std::ifstream html(dir.file("eval/report.html"));
+  const std::string page((std::istreambuf_iterator<char>(html)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("data-chart=\"pr\""), std::string::npos);
+  EXPECT_NE(page.find("data-chart=\"froc\""), std::string::npos);
+  EXPECT_NE(page.find("data:image/png;base64,"), std::string::npos);
+
+  // explain: LayerCAM (the detector default) of each box at its centre cell
+  // puts the map's mass on the lesion, far above chance
+  CommandResult x = run_medcnn({"explain", "--model", dir.file("run"), "--data",
+                                dir.file("ph/manifest.csv"), "--limit", "4", "--out",
+                                dir.file("expl")});
+  ASSERT_EQ(x.exit_code, 0) << x.err;
+  json r = run_oracle("detection_boxes.py", {"explained", dir.file("expl/explanations.csv"),
+                                             dir.file("ph/manifest.csv")});
+  ASSERT_GE(r["n"].get<int>(), 4);
+  for (const auto& v : r["ratios"]) EXPECT_GT(v.get<double>(), 5.0) << r.dump();
+}

@@ -82,7 +82,7 @@ TEST(ExplainOracle, ResNetMapsMatchPyTorch) {
     for (const auto& layer : c.layers) {
       ExplainOptions o;
       o.layer = layer;
-      for (const std::string method : {"gradcam", "gradcam++"}) {
+      for (const std::string method : {"gradcam", "gradcam++", "layercam"}) {
         Explanation e = make_explainer(method, o)->explain(*net, x, target);
         EXPECT_EQ(e.class_index, cls);
         EXPECT_EQ(std::vector<int64_t>(e.map.sizes().begin(), e.map.sizes().end()),

@@ -6,7 +6,7 @@ nn_resnet_reference.py loaded with medcnn's weights.
 usage: explain_torch.py CASE_DIR
 CASE_DIR holds weights.npz, input.npz ("x": [1, C, spatial...]) and meta.json
 {"dims", "stem", "width", "class", "layers": [...], "patch", "stride",
-"baseline"}. Prints {"gradcam": {layer: flat map}, "gradcam++": {layer: ...},
+"baseline"}. Prints {"gradcam": {layer: flat map}, "gradcam++": {layer: ...}, "layercam": {...},
 "cam": flat map, "occlusion": flat map, "logits": [...]}.
 
 Definitions (written from the papers, independently of medcnn):
@@ -53,7 +53,7 @@ def main(case):
     net.eval()
     c = int(meta["class"])
     size = list(x.shape[2:])
-    out = {"gradcam": {}, "gradcam++": {}}
+    out = {"gradcam": {}, "gradcam++": {}, "layercam": {}}
     for layer in meta["layers"]:
         module = net.layer4 if layer == "features" else getattr(net, layer)
         store = {}
@@ -72,6 +72,8 @@ def main(case):
         a = torch.where(g != 0, a, torch.zeros_like(a))
         w = (torch.relu(g) * a).sum(axes)
         out["gradcam++"][layer] = scale(torch.relu((w.view(shape) * A).sum(0)), size, d)
+        # LayerCAM (Jiang et al. 2021): element-wise positive gradients
+        out["layercam"][layer] = scale(torch.relu((torch.relu(g) * A).sum(0)), size, d)
         if layer == "features":
             w = net.head.fc.weight[c].detach()
             out["cam"] = scale((w.view(shape) * A).sum(0), size, d)

@@ -68,6 +68,7 @@ ResolvedTarget resolve_target(Network& net, const at::Tensor& x, const ExplainTa
   }
   const int64_t k = y.size(1);
   ResolvedTarget t;
+  t.sigmoid = target.sigmoid;
   const bool segmentation = y.dim() > 2;
   if (target.class_index >= k)
     throw ConfigError("class", "class " + std::to_string(target.class_index) +
@@ -101,8 +102,10 @@ ResolvedTarget resolve_target(Network& net, const at::Tensor& x, const ExplainTa
   return t;
 }
 
-at::Tensor target_score(const at::Tensor& output, const ResolvedTarget& t, bool softmax) {
-  at::Tensor y = softmax ? torch::softmax(output.to(torch::kFloat), 1) : output;
+at::Tensor target_score(const at::Tensor& output, const ResolvedTarget& t, bool probability) {
+  at::Tensor y = !probability ? output
+                 : t.sigmoid  ? torch::sigmoid(output.to(torch::kFloat))
+                              : torch::softmax(output.to(torch::kFloat), 1);
   at::Tensor s = y.select(1, t.class_index);  // [B] or [B, spatial...]
   if (s.dim() == 1) return s;
   at::Tensor w = t.region.to(s.scalar_type()).expand_as(s);
@@ -129,9 +132,10 @@ void layer_gradients(Network& net, const at::Tensor& x, const std::string& layer
 
 at::Tensor weighted_map(const at::Tensor& activation, const at::Tensor& weights,
                         const std::vector<int64_t>& size, bool relu) {
-  // activation [B, K, s...], weights [B, K] -> [B, 1, s...]
+  // activation [B, K, s...], weights [B, K] (or [B, K, s...]) -> [B, 1, s...]
   std::vector<int64_t> shape{weights.size(0), weights.size(1)};
-  for (int64_t a = 2; a < activation.dim(); ++a) shape.push_back(1);
+  for (int64_t a = 2; a < activation.dim(); ++a)
+    shape.push_back(weights.dim() == activation.dim() ? weights.size(a) : 1);
   at::Tensor m = (activation * weights.reshape(shape)).sum(1, true);
   if (relu) m = torch::relu(m);
   const int64_t dims = m.dim() - 2;

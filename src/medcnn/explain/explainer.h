@@ -11,10 +11,14 @@
 //      segmentation (output [1, K, spatial...]): the mean logit of class c
 //      over target.region (bool [spatial...]; undefined: the voxels the
 //      network labels c, or every voxel when it labels none).
+//      detection (output [1, K + 2d, grid...], tasks/detection.h): the
+//      centre-heatmap logit of class c at the box's cell: target.region
+//      holds that one cell (on the output grid) and target.sigmoid is set.
 //    c = target.class_index, or the predicted class when it is -1 (for
 //    segmentation: the non-background class with the largest predicted area,
 //    class 1 when none is predicted). Occlusion scores probabilities
-//    (softmax over classes) instead of logits.
+//    (softmax over classes; with target.sigmoid each channel's own sigmoid)
+//    instead of logits.
 //  - Methods (make_explainer(name, options); explainer_names()):
 //      "gradcam"   (Selvaraju et al. 2017) at options.layer (any of
 //                  net.layer_names(); default "features"): A = the layer's
@@ -24,6 +28,9 @@
 //                  exponential score as pytorch-grad-cam computes it):
 //                  a = g^2 / (2 g^2 + sum_space(A) g^3) (0 where g = 0),
 //                  w_k = sum over space of a ReLU(g), map = ReLU(sum_k w_k A_k);
+//      "layercam"  (Jiang et al. 2021) at options.layer: w = ReLU(g) per
+//                  location, map = ReLU(sum_k w_k A_k) (sharp at shallow
+//                  layers and for one-cell detection scores);
 //      "cam"       (Zhou et al. 2016) at "features" for networks whose head
 //                  starts with global average pooling: w_k = dS/d(pooled_k)
 //                  (= the classifier's weights for class c when the head is
@@ -57,7 +64,8 @@ namespace medcnn {
 
 struct ExplainTarget {
   int64_t class_index = -1;
-  at::Tensor region;  // segmentation only: bool [spatial...]
+  at::Tensor region;  // segmentation and detection: bool [spatial...] of the output grid
+  bool sigmoid = false;  // detection: probabilities are per-channel sigmoids
 };
 
 struct ExplainOptions {
@@ -103,14 +111,16 @@ struct ResolvedTarget {
   int64_t class_index = 0;
   at::Tensor region;  // segmentation: bool [1, spatial...]; undefined otherwise
   double probability = 0;
+  bool sigmoid = false;
 };
 ResolvedTarget resolve_target(Network& net, const at::Tensor& x, const ExplainTarget& target);
-// S for a batch of outputs: [B] (logits, or probabilities when `softmax`).
-at::Tensor target_score(const at::Tensor& output, const ResolvedTarget& t, bool softmax);
+// S for a batch of outputs: [B] (logits, or probabilities when `probability`:
+// softmax over classes, or the sigmoid when t.sigmoid).
+at::Tensor target_score(const at::Tensor& output, const ResolvedTarget& t, bool probability);
 // The activation A of `layer` for x and dS/dA (autograd).
 void layer_gradients(Network& net, const at::Tensor& x, const std::string& layer,
                      const ResolvedTarget& t, at::Tensor* activation, at::Tensor* gradient);
-// sum_k w_k A_k [B, spatial...] upsampled to `size`, optionally ReLU'd, min-max scaled.
+// sum_k w_k A_k [B, spatial...] (w [B, K] or element-wise [B, K, spatial...]) upsampled to `size`, optionally ReLU'd, min-max scaled.
 at::Tensor weighted_map(const at::Tensor& activation, const at::Tensor& weights,
                         const std::vector<int64_t>& size, bool relu);
 

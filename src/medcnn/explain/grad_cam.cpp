@@ -1,4 +1,5 @@
-// Grad-CAM and Grad-CAM++ at a named layer (gradient_map.h, explainer.h).
+// Grad-CAM, Grad-CAM++ and LayerCAM at a named layer (gradient_map.h,
+// explainer.h).
 #include <torch/torch.h>
 
 #include "medcnn/explain/gradient_map.h"
@@ -36,7 +37,22 @@ class GradCamPlusPlus : public GradientMap {
   }
 };
 
+// LayerCAM (Jiang et al. 2021): each location's own positive gradient
+// weighs the activation there, w = ReLU(g) [B, K, spatial...]: maps stay
+// sharp at shallow layers and for one-cell scores (a detection's centre).
+class LayerCam : public GradientMap {
+ public:
+  using GradientMap::GradientMap;
+  std::string name() const override { return "layercam"; }
+
+ protected:
+  at::Tensor weights(const Network&, const at::Tensor&, const at::Tensor& g) const override {
+    return torch::relu(g);
+  }
+};
+
 MEDCNN_REGISTER_EXPLAINER("gradcam", GradCam);
+MEDCNN_REGISTER_EXPLAINER("layercam", LayerCam);
 MEDCNN_REGISTER_EXPLAINER("gradcam++", GradCamPlusPlus);
 
 }  // namespace

@@ -1,8 +1,9 @@
 // GradientMap: the shared shape of the gradient-weighted class activation
 // maps (CAM, Grad-CAM, Grad-CAM++): A = the layer's output, g = dS/dA,
 // map = [ReLU](sum_k w_k A_k) upsampled to the input and min-max scaled
-// (explainer.h). A subclass gives the channel weights w [B, K] from A and g,
-// and may fix the layer or drop the ReLU.
+// (explainer.h). A subclass gives the channel weights w [B, K] (or
+// element-wise weights [B, K, spatial...]) from A and g, and may fix the
+// layer or drop the ReLU.
 #pragma once
 #include <string>
 #include <vector>

@@ -114,10 +114,15 @@ Image box_overlay(const Image& image, const std::vector<Box>& reference,
     z = std::clamp(z, 0.0, double(img.size(0) - 1));
     img = img[int64_t(z)];
   }
-  at::Tensor grey = grey_255(img).round().clamp(0, 255).to(torch::kByte).contiguous();
-  cv::Mat g(int(grey.size(0)), int(grey.size(1)), CV_8UC1, grey.data_ptr<uint8_t>());
   cv::Mat rgb;
-  cv::cvtColor(g, rgb, cv::COLOR_GRAY2RGB);
+  if (d == 2 && image.data.size(0) == 3 && image.data.scalar_type() == torch::kByte) {
+    at::Tensor hwc = image.data.permute({1, 2, 0}).contiguous();
+    rgb = cv::Mat(int(hwc.size(0)), int(hwc.size(1)), CV_8UC3, hwc.data_ptr<uint8_t>()).clone();
+  } else {
+    at::Tensor grey = grey_255(img).round().clamp(0, 255).to(torch::kByte).contiguous();
+    cv::Mat g(int(grey.size(0)), int(grey.size(1)), CV_8UC1, grey.data_ptr<uint8_t>());
+    cv::cvtColor(g, rgb, cv::COLOR_GRAY2RGB);
+  }
   const int f = int(std::max<int64_t>(1, zoom));
   if (f > 1) cv::resize(rgb, rgb, cv::Size(), f, f, cv::INTER_NEAREST);
   auto draw = [&](const Box& b, const cv::Scalar& colour, bool label) {

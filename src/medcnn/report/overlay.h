@@ -21,7 +21,7 @@
 // times. DataError when the grids differ.
 //
 // box_overlay(image, reference, predicted, class_names, zoom): the image in
-// grey with the reference boxes in green and the predicted boxes in red,
+// grey (a 2-D uint8 RGB image, such as another overlay, in its colours) with the reference boxes in green and the predicted boxes in red,
 // each prediction labelled "<class> <score>" (class_names[label], or the
 // box's class_name). A volume is shown at the axial slice through the
 // centre of the highest-scored prediction (else of the first reference box,

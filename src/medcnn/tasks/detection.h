@@ -25,7 +25,8 @@
 // the heatmap, summed over every cell and divided by max(1, number of cells
 // where the target is 1), + size_weight * L1 on the log sizes + offset_weight
 // * L1 on the offsets, both summed over the axes at the object cells and
-// averaged over the objects (0 when a batch holds no object).
+// averaged over those cells (boxes sharing a cell count once; 0 when a batch
+// holds no object). The focal loss uses log-sigmoid, no clamping of p.
 //
 // Decoding (decode_detections): heat = sigmoid(logits); a peak is a cell
 // equal to the maximum of its 3^d neighbourhood (max pooling, the paper's
@@ -86,7 +87,8 @@ std::vector<std::vector<Box>> decode_detections(const at::Tensor& output, int64_
                                                 const DetectionOptions& options);
 
 // Class-aware non-maximum suppression: boxes sorted by score (stable),
-// each dropped when it overlaps a kept box of its class with IoU > iou.
+// each dropped when it overlaps a kept box of its class with IoU > iou;
+// iou <= 0 only sorts (suppression off, as nms_iou = 0).
 std::vector<Box> class_aware_nms(std::vector<Box> boxes, double iou);
 
 // The evaluation JSON of predicted against reference boxes (per image):
