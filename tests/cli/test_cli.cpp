@@ -76,7 +76,7 @@ TEST(Cli, PhantomIsDeterministicFromTheSeed) {
 TEST(Cli, DemoTrainsAndEvaluatesAClassifier) {
   TempDir out;
   CommandResult r = run_medcnn({"--threads", "2", "demo", "--out", out.path(), "-n", "40", "--epochs",
-                                "2", "--seg-epochs", "2", "--volumes", "2"});
+                                "2", "--seg-epochs", "2", "--det-epochs", "2", "--volumes", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::ifstream f(out.file("demo-summary.json"));
   json s = json::parse(f);
@@ -111,6 +111,17 @@ TEST(Cli, DemoTrainsAndEvaluatesAClassifier) {
   ASSERT_FALSE(maps.is_null());
   EXPECT_NEAR(s["segmentation"]["test_dice_mean"].get<double>(), maps["mean_dice"].get<double>(),
               1e-9);
+  // Detection: a CenterNet scored on 20 new phantoms, with its report (two
+  // epochs only: the numbers are checked for range, DetectCli checks values)
+  ASSERT_TRUE(s.contains("detection"));
+  EXPECT_EQ(s["detection"]["test_cases"], 20);
+  for (const char* m : {"test_froc", "test_map50"}) {
+    ASSERT_TRUE(s["detection"][m].is_number()) << m;
+    EXPECT_GE(s["detection"][m].get<double>(), 0.0);
+    EXPECT_LE(s["detection"][m].get<double>(), 1.0);
+  }
+  EXPECT_TRUE(fs::exists(out.file("detection/report.html")));
+  EXPECT_TRUE(fs::exists(out.file("detection/cases.csv")));
 }
 
 TEST(Cli, InspectNiftiMatchesNibabel) {
