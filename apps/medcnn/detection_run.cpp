@@ -73,17 +73,13 @@ std::vector<DetectedCase> run_detection(const std::vector<NetworkPtr>& models,
 
 void write_detections(const std::vector<DetectedCase>& cases,
                       const std::vector<std::string>& classes, const std::string& csv_path) {
-  BoxAnnotations a;
-  a.class_names = classes;
+  std::vector<std::string> ids;
+  std::vector<std::vector<Box>> boxes;
   for (const auto& c : cases) {
-    a.images.push_back(c.id);
-    a.boxes.push_back(c.boxes);
-    a.sizes.push_back({0, 0});
+    ids.push_back(c.id);
+    boxes.push_back(c.boxes);
   }
-  const fs::path parent = fs::path(csv_path).parent_path();
-  if (!parent.empty()) fs::create_directories(parent);
-  write_box_csv(csv_path, a, /*with_score=*/true);
-  write_coco_json(fs::path(csv_path).replace_extension(".json").string(), a, /*predictions=*/true);
+  write_box_predictions(ids, boxes, classes, csv_path);
 }
 
 nlohmann::json evaluate_detection_run(const std::vector<NetworkPtr>& models,

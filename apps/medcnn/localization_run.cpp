@@ -81,18 +81,29 @@ std::vector<LocalizedCase> run_localization(const std::vector<NetworkPtr>& model
   return out;
 }
 
-void write_localizations(const std::vector<LocalizedCase>& cases,
-                         const std::vector<std::string>& classes, const std::string& csv_path) {
+void write_box_predictions(const std::vector<std::string>& ids,
+                           const std::vector<std::vector<Box>>& boxes,
+                           const std::vector<std::string>& classes, const std::string& csv_path) {
   BoxAnnotations a;
   a.class_names = classes;
-  for (const auto& c : cases) {
-    a.images.push_back(c.id);
-    a.boxes.push_back({c.box});
-    a.sizes.push_back({0, 0});
-  }
+  a.images = ids;
+  a.boxes = boxes;
+  a.sizes.assign(ids.size(), {0, 0});
+  const fs::path parent = fs::path(csv_path).parent_path();
+  if (!parent.empty()) fs::create_directories(parent);
   write_box_csv(csv_path, a, /*with_score=*/true);
-  const std::string json_path = fs::path(csv_path).replace_extension(".json").string();
-  write_coco_json(json_path, a, /*predictions=*/true);
+  write_coco_json(fs::path(csv_path).replace_extension(".json").string(), a, /*predictions=*/true);
+}
+
+void write_localizations(const std::vector<LocalizedCase>& cases,
+                         const std::vector<std::string>& classes, const std::string& csv_path) {
+  std::vector<std::string> ids;
+  std::vector<std::vector<Box>> boxes;
+  for (const auto& c : cases) {
+    ids.push_back(c.id);
+    boxes.push_back({c.box});
+  }
+  write_box_predictions(ids, boxes, classes, csv_path);
 }
 
 nlohmann::json evaluate_localizations(const std::vector<LocalizedCase>& cases,

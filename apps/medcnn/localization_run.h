@@ -26,6 +26,12 @@ struct BoxModelPass {
 };
 BoxModelPass forward_box_models(const std::vector<NetworkPtr>& models, const Compose& preprocess,
                                 Sample s, const c10::Device& device);
+// predict's box files: csv_path (image,class,xmin,ymin,xmax,ymax,score; an
+// image without boxes gets an empty row) and the COCO results JSON beside it
+// (same name, .json); the parent folder is created.
+void write_box_predictions(const std::vector<std::string>& ids,
+                           const std::vector<std::vector<Box>>& boxes,
+                           const std::vector<std::string>& classes, const std::string& csv_path);
 // Scales boxes from the preprocessed grid `size` back to `original`.
 void rescale_boxes(std::vector<Box>& boxes, const std::vector<int64_t>& size,
                    const std::vector<int64_t>& original);

@@ -104,12 +104,7 @@ std::string render_detection_report(const json& evaluation,
     o << "<section id=\"pictures\">\n<h2>Detections</h2>\n<p class=\"note\">"
       << "<span class=\"legend-ref\">green</span>: reference boxes, "
       << "<span class=\"legend-pred\">red</span>: detections with class and score.</p>\n"
-      << "<div class=\"overlays\">\n";
-    for (const auto& p : pictures)
-      o << "<figure><img class=\"overlay\" alt=\"" << escape_xml(p.caption) << "\" src=\""
-        << png_data_uri(p.picture) << "\"><figcaption>" << escape_xml(p.caption)
-        << "</figcaption></figure>\n";
-    o << "</div>\n</section>\n";
+      << picture_gallery(pictures) << "</section>\n";
   }
   o << html_page_end();
   return o.str();

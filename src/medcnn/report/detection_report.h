@@ -17,7 +17,7 @@
 #include <utility>
 #include <vector>
 
-#include "medcnn/report/segmentation_report.h"  // OverlayPicture
+#include "medcnn/report/html_page.h"  // OverlayPicture
 
 namespace medcnn {
 

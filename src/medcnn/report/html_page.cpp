@@ -107,4 +107,13 @@ std::string png_data_uri(const Image& image) {
   return "data:image/png;base64," + base64_encode(bytes);
 }
 
+std::string picture_gallery(const std::vector<OverlayPicture>& pictures) {
+  std::string o = "<div class=\"overlays\">\n";
+  for (const auto& p : pictures)
+    o += "<figure><img class=\"overlay\" alt=\"" + escape_xml(p.caption) + "\" src=\"" +
+         png_data_uri(p.picture) + "\"><figcaption>" + escape_xml(p.caption) +
+         "</figcaption></figure>\n";
+  return o + "</div>\n";
+}
+
 }  // namespace medcnn

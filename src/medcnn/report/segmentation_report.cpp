@@ -97,12 +97,7 @@ std::string render_segmentation_report(const json& evaluation,
     o << "<section id=\"overlays\">\n<h2>Best and worst cases</h2>\n<p class=\"note\">"
       << "<span class=\"legend-ref\">green</span>: reference outline, "
       << "<span class=\"legend-pred\">red</span>: prediction outline, yellow: both.</p>\n"
-      << "<div class=\"overlays\">\n";
-    for (const auto& ov : overlays)
-      o << "<figure><img class=\"overlay\" alt=\"" << escape_xml(ov.caption) << "\" src=\""
-        << png_data_uri(ov.picture) << "\"><figcaption>" << escape_xml(ov.caption)
-        << "</figcaption></figure>\n";
-    o << "</div>\n</section>\n";
+      << picture_gallery(overlays) << "</section>\n";
   }
   o << html_page_end();
   return o.str();

@@ -21,13 +21,9 @@
 #include <vector>
 
 #include "medcnn/core/image.h"
+#include "medcnn/report/html_page.h"  // OverlayPicture
 
 namespace medcnn {
-
-struct OverlayPicture {
-  std::string caption;
-  Image picture;  // 2-D RGB uint8
-};
 
 struct SegmentationReportOptions {
   std::string title = "Segmentation report";

@@ -245,6 +245,15 @@ at::Tensor adaptive_max_pool(const at::Tensor& x, int64_t size) {
   }
 }
 
+ChainPtr imagenet_stem(int64_t dims, int64_t in, int64_t out) {
+  auto stem = std::make_shared<Chain>();
+  stem->add("conv", conv_nd(dims, in, out, 7, 2, 3, 1, 1, false));
+  stem->add("bn", batch_norm_nd(dims, out));
+  stem->add("act", torch::nn::AnyModule(torch::nn::ReLU()));
+  stem->add("pool", max_pool_nd(dims, 3, 2, 1));
+  return stem;
+}
+
 ChainPtr projection_shortcut(int64_t dims, int64_t in, int64_t out, int64_t stride) {
   if (stride == 1 && in == out) return nullptr;
   auto shortcut = std::make_shared<Chain>();

@@ -53,6 +53,10 @@ torch::nn::AnyModule dropout_nd(double p, bool channelwise = false);
 // `stride`, no bias, "1": batch norm. The caller registers it.
 ChainPtr projection_shortcut(int64_t dims, int64_t in, int64_t out, int64_t stride);
 
+// The ImageNet stem of ResNets (and of the CenterNet encoder): "conv" 7x7
+// in -> out stride 2 padding 3 no bias, "bn", "act" (ReLU), "pool" 3x3 max
+// pool stride 2 padding 1: a quarter of the input's extent per axis.
+ChainPtr imagenet_stem(int64_t dims, int64_t in, int64_t out);
 // Functional forms, the rank taken from x ([B, C, spatial...]).
 at::Tensor max_pool(const at::Tensor& x, int64_t kernel, int64_t stride = 0,
                     int64_t padding = 0, bool ceil_mode = false);

@@ -92,11 +92,7 @@ class CenterNet : public Network {
                             std::to_string(spec.num_classes));
 
     SizeChain sizes;
-    stem_ = std::make_shared<Chain>();
-    stem_->add("conv", conv_nd(dims_, spec.in_channels, width, 7, 2, 3, 1, 1, false));
-    stem_->add("bn", batch_norm_nd(dims_, width));
-    stem_->add("act", torch::nn::AnyModule(torch::nn::ReLU()));
-    stem_->add("pool", max_pool_nd(dims_, 3, 2, 1));
+    stem_ = imagenet_stem(dims_, spec.in_channels, width);
     sizes.conv(7, 2, 3);
     sizes.pool(3, 2, 1);
     register_module("stem", stem_);

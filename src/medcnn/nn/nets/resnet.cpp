@@ -35,15 +35,12 @@ class ResNet : public HeadedNetwork {
     const int64_t d = spec.spatial_dims;
 
     SizeChain sizes;
-    stem_ = std::make_shared<Chain>();
     if (stem == "imagenet") {
-      stem_->add("conv", conv_nd(d, spec.in_channels, width, 7, 2, 3, 1, 1, false));
-      stem_->add("bn", batch_norm_nd(d, width));
-      stem_->add("act", torch::nn::AnyModule(torch::nn::ReLU()));
-      stem_->add("pool", max_pool_nd(d, 3, 2, 1));
+      stem_ = imagenet_stem(d, spec.in_channels, width);
       sizes.conv(7, 2, 3);
       sizes.pool(3, 2, 1);
     } else {
+      stem_ = std::make_shared<Chain>();
       stem_->add("conv", conv_nd(d, spec.in_channels, width, 3, 1, 1, 1, 1, false));
       stem_->add("bn", batch_norm_nd(d, width));
       stem_->add("act", torch::nn::AnyModule(torch::nn::ReLU()));
