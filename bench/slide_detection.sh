@@ -47,7 +47,7 @@ TOML
 [ -f "$WORK/big/slide.tif" ] ||
   "$M" --seed 12 phantom-slide "$WORK/big" --size "$SIZE" --lesions 20 --min-radius 150 --max-radius 400
 /usr/bin/time -v "$M" detect-slide --model "$WORK/model" --slide "$WORK/big/slide.tif" \
-  --patch 64 --stride 64 --threshold 0.5 --reference "$WORK/big/lesions.csv" \
+  --positive lesion --patch 64 --stride 64 --threshold 0.5 --reference "$WORK/big/lesions.csv" \
   --out "$WORK/detections" --quiet 2> "$WORK/time.txt" > /dev/null
 grep -E "Maximum resident|Elapsed" "$WORK/time.txt"
 cat "$WORK/detections/summary.json"

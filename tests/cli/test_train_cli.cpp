@@ -527,3 +527,61 @@ TEST(DetectCli, TrainPredictEvaluateExplainAgreeWithPython) {
   ASSERT_GE(r["n"].get<int>(), 4);
   for (const auto& v : r["ratios"]) EXPECT_GT(v.get<double>(), 5.0) << r.dump();
 }
+
+// Whole-slide detection end to end: a synthetic pyramidal slide with known
+// lesions and a patch set (phantom-slide), a small patch classifier, then
+// detect-slide; its FROC is recomputed in Python from the written boxes
+// (detection_numpy.py, CAMELYON16's centre-inside rule) and the tissue grid
+// checked against the slide's own tissue share.
+TEST(DetectSlideCli, PhantomSlideLesionsAreFoundAndScoredLikePython) {
+  TempDir dir;
+  CommandResult g = run_medcnn({"--seed", "4", "phantom-slide", dir.file("train"), "--width",
+                                "2048", "--height", "1536", "--lesions", "6", "--min-radius",
+                                "60", "--max-radius", "120", "--patches", "600", "--patch-size",
+                                "32"});
+  if (g.exit_code != 0 && g.err.find("vips") != std::string::npos)
+    GTEST_SKIP() << "vips is needed to write the slide: " << g.err;
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  write_text(dir.file("patches.toml"),
+             "task = \"classification\"\nseed = 1\n"
+             "[data]\nsource = \"" + dir.file("train/patches/manifest.csv") + "\"\nval_fraction = 0.2\n"
+             "[network]\nname = \"resnet18\"\nstem = \"small\"\nwidth = 4\n"
+             "[optimizer]\nname = \"adamw\"\nlr = 0.005\n"
+             "[train]\nepochs = 3\nbatch_size = 32\nworkers = 1\nprecision = \"fp32\"\n"
+             "[evaluate]\nbootstrap = 0\n"
+             "[[preprocess]]\nname = \"NormalizeIntensity\"\nsubtrahend = 128.0\ndivisor = 64.0\n");
+  CommandResult t = run_medcnn({"--threads", "2", "train", dir.file("patches.toml"), "--out",
+                                dir.file("model"), "--quiet"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  CommandResult s = run_medcnn({"--seed", "5", "phantom-slide", dir.file("test"), "--width", "2048",
+                                "--height", "1536", "--lesions", "5", "--min-radius", "60",
+                                "--max-radius", "120"});
+  ASSERT_EQ(s.exit_code, 0) << s.err;
+  CommandResult d = run_medcnn({"--threads", "2", "detect-slide", "--model", dir.file("model"),
+                                "--slide", dir.file("test/slide.tif"), "--positive", "lesion",
+                                "--patch", "32", "--stride", "32", "--tile", "512",
+                                "--threshold", "0.05", "--reference", dir.file("test/lesions.csv"),
+                                "--out", dir.file("det"), "--quiet"});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  json summary = read_json(dir.file("det/summary.json"));
+  EXPECT_EQ(summary["grid"], json({48, 64}));
+  EXPECT_GT(summary["background_skipped"].get<double>(), 0.1) << summary.dump();
+  EXPECT_EQ(summary["patches_classified"], summary["tissue_cells"]);
+  EXPECT_GT(summary["peak_rss_mb"].get<double>(), 0.0);
+  json py = run_oracle("slide_detections.py", {dir.file("det/detections.csv"),
+                                               dir.file("test/lesions.csv"), dir.file("det/tissue.png")});
+  EXPECT_EQ(py["n_lesions"], 5);
+  EXPECT_EQ(py["n_detections"], summary["detections"]);
+  EXPECT_NEAR(summary["reference"]["froc"].get<double>(), py["froc"].get<double>(), 1e-12);
+  // every lesion found at a few false positives
+  EXPECT_GE(py["froc"].get<double>(), 0.6) << py.dump();
+  // Otsu's tissue cells: about the slide's tissue share (cells need 10% tissue)
+  json slide = read_json(dir.file("test/slide.json"));
+  EXPECT_NEAR(py["tissue_share"].get<double>(), slide["tissue_fraction"].get<double>(), 0.15)
+      << slide.dump();
+  // a missing slide is an error naming the file
+  CommandResult bad = run_medcnn({"detect-slide", "--model", dir.file("model"), "--slide",
+                                  dir.file("missing.tif"), "--out", dir.file("bad")});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("missing.tif"), std::string::npos) << bad.err;
+}
