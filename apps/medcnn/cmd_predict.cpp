@@ -138,7 +138,7 @@ void setup(CLI::App& app, GlobalOptions& globals) {
       if (args->out.empty()) args->out = "boxes.csv";
       DatasetPtr ds = open_data(args->md.data, args->md.splits);
       auto cases = run_detection(models, meta, ds, globals.device, args->score_threshold,
-                                 args->draw, args->score_threshold);
+                                 args->draw, args->score_threshold, !args->md.no_optimize);
       write_detections(cases, meta.value("classes", std::vector<std::string>{}), args->out);
       size_t n = 0;
       for (const auto& c : cases) n += c.boxes.size();

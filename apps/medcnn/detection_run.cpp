@@ -42,7 +42,8 @@ std::vector<Box> above(const std::vector<Box>& boxes, double score) {
 std::vector<DetectedCase> run_detection(const std::vector<NetworkPtr>& models,
                                         const nlohmann::json& meta, const DatasetPtr& data,
                                         const std::string& device, double score_threshold,
-                                        const std::string& draw_dir, double draw_score) {
+                                        const std::string& draw_dir, double draw_score,
+                                        bool optimize) {
   const auto classes = meta.value("classes", std::vector<std::string>{});
   const int dims = int(models.at(0)->spec().spatial_dims);
   DetectionOptions o = DetectionOptions::from_json(
@@ -52,6 +53,7 @@ std::vector<DetectedCase> run_detection(const std::vector<NetworkPtr>& models,
   const c10::Device dev = parse_device(device);
   if (!draw_dir.empty()) fs::create_directories(draw_dir);
   torch::NoGradGuard no_grad;
+  std::vector<InferenceModel> fast;
   std::vector<DetectedCase> out;
   for (size_t i = 0; i < data->size(); ++i) {
     Sample s = data->get(i);
@@ -59,7 +61,8 @@ std::vector<DetectedCase> run_detection(const std::vector<NetworkPtr>& models,
     c.id = s.id;
     c.truth = s.boxes;
     const Image original = draw_dir.empty() ? Image() : s.image;
-    BoxModelPass p = forward_box_models(models, preprocess, std::move(s), dev);
+    BoxModelPass p =
+        forward_box_models(models, preprocess, std::move(s), dev, optimize ? &fast : nullptr);
     c.boxes = decode_detections(p.output, int64_t(classes.size()), p.size, o)[0];
     rescale_boxes(c.boxes, p.size, p.original);
     if (!draw_dir.empty() && dims >= 2)

@@ -31,10 +31,13 @@ struct DetectedCase {
 
 // score_threshold < 0: the model's own (meta "detection".score_threshold).
 // draw_dir non-empty: a box picture per case there (boxes with score >= draw_score).
+// optimize: the networks run traced and frozen (infer/optimize.h; 1.5-1.7x
+// faster per image on CPU, docs/benchmarks.md), else eagerly.
 std::vector<DetectedCase> run_detection(const std::vector<NetworkPtr>& models,
                                         const nlohmann::json& meta, const DatasetPtr& data,
                                         const std::string& device, double score_threshold = -1,
-                                        const std::string& draw_dir = "", double draw_score = 0.3);
+                                        const std::string& draw_dir = "", double draw_score = 0.3,
+                                        bool optimize = true);
 
 void write_detections(const std::vector<DetectedCase>& cases,
                       const std::vector<std::string>& classes, const std::string& csv_path);

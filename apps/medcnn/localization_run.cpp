@@ -22,16 +22,21 @@ namespace fs = std::filesystem;
 namespace medcnn::cli {
 
 BoxModelPass forward_box_models(const std::vector<NetworkPtr>& models, const Compose& preprocess,
-                                Sample s, const c10::Device& device) {
+                                Sample s, const c10::Device& device,
+                                std::vector<InferenceModel>* fast) {
   BoxModelPass p;
   p.original = s.image.spatial_shape();
   Rng rng(0);
   preprocess.apply(s, rng);
   p.size = s.image.spatial_shape();
   at::Tensor x = s.image.data.to(torch::kFloat).unsqueeze(0).to(device);
-  for (const auto& m : models) {
-    m->eval();
-    at::Tensor y = m->forward(x).to(torch::kFloat);
+  if (fast && fast->size() != models.size()) {
+    fast->clear();
+    for (const auto& m : models) fast->push_back(optimize_for_inference(m, x));
+  }
+  for (size_t k = 0; k < models.size(); ++k) {
+    models[k]->eval();
+    at::Tensor y = (fast ? (*fast)[k].forward(x) : models[k]->forward(x)).to(torch::kFloat);
     p.output = p.output.defined() ? p.output + y : y;
   }
   p.output = p.output / double(models.size());

@@ -11,6 +11,7 @@
 
 #include "medcnn/core/box.h"
 #include "medcnn/data/dataset.h"
+#include "medcnn/infer/optimize.h"
 #include "medcnn/nn/network.h"
 #include "medcnn/transforms/transform.h"
 
@@ -24,8 +25,12 @@ struct BoxModelPass {
   at::Tensor output;
   std::vector<int64_t> original, size;
 };
+// With `fast` (a vector kept by the caller across cases), the models run
+// traced and frozen (infer/optimize.h), built on the first case; nullptr:
+// the eager networks.
 BoxModelPass forward_box_models(const std::vector<NetworkPtr>& models, const Compose& preprocess,
-                                Sample s, const c10::Device& device);
+                                Sample s, const c10::Device& device,
+                                std::vector<InferenceModel>* fast = nullptr);
 // predict's box files: csv_path (image,class,xmin,ymin,xmax,ymax,score; an
 // image without boxes gets an empty row) and the COCO results JSON beside it
 // (same name, .json); the parent folder is created.
