@@ -14,6 +14,14 @@ usage:
       For each finished fold: `medcnn evaluate --model FOLD` on the fold's
       held-out images (from heldout_evaluation.json); pixel referral by the
       entropy of the foreground probability inside the field of view.
+  uncertainty_referral.py boxes CV_RUN VOC_ROOT OUT [--tta] [--mc-samples N --drop-weights P]
+      A localization or detection cross-validation on a Pascal VOC folder
+      (BCCD): for each finished fold, `medcnn evaluate --model FOLD` on the
+      fold's held-out images (a VOC view under OUT whose split "heldout"
+      lists them) with the sampling options given; per fold and measure, the
+      accuracy (localization: IoU >= 0.5; detection: precision at IoU 0.5 of
+      the boxes with score >= 0.3) before and after referring the 10% most
+      uncertain, and the mean gain over the folds.
 Prints a JSON summary; medcnn does all the computing, this script only
 selects rows and runs the program.
 """
@@ -89,7 +97,38 @@ def drive(cv, manifest, out):
     return result
 
 
+def boxes(cv, voc, out, extra):
+    os.makedirs(out, exist_ok=True)
+    result, gains = {}, {}
+    for f in folds(cv):
+        ids = [c["id"] for c in json.load(open(os.path.join(cv, f, "heldout_evaluation.json")))["cases"]]
+        view = os.path.join(out, f + "_voc")
+        os.makedirs(os.path.join(view, "ImageSets", "Main"), exist_ok=True)
+        for d in ("JPEGImages", "Annotations"):
+            if not os.path.exists(os.path.join(view, d)):
+                os.symlink(os.path.abspath(os.path.join(voc, d)), os.path.join(view, d))
+        with open(os.path.join(view, "ImageSets", "Main", "heldout.txt"), "w") as fh:
+            fh.write("\n".join(sorted(set(ids))) + "\n")
+        run(["evaluate", "--model", os.path.join(cv, f), "--data", view, "--split", "heldout",
+             "--out", os.path.join(out, f)] + extra)
+        e = json.load(open(os.path.join(out, f, "evaluation.json")))
+        u = e["uncertainty"]
+        result[f] = {"images": len(set(ids)), "samples": u["samples"], "accuracy": u["accuracy"],
+                     "metrics": e["metrics"],
+                     "refer_10": {k: v["accuracy_refer_10"] for k, v in u["referral"].items()}}
+        for k, v in u["referral"].items():
+            gains.setdefault(k, []).append(v["gain_refer_10"])
+    result["mean_gain_refer_10"] = {k: sum(v) / len(v) for k, v in gains.items()}
+    result["folds_improved"] = {k: sum(g > 0 for g in v) for k, v in gains.items()}
+    return result
+
+
 if __name__ == "__main__":
     kind, cv, data, out = sys.argv[1:5]
-    summary = breastmnist(cv, data, out, sys.argv[5:]) if kind == "breastmnist" else drive(cv, data, out)
+    if kind == "breastmnist":
+        summary = breastmnist(cv, data, out, sys.argv[5:])
+    elif kind == "boxes":
+        summary = boxes(cv, data, out, sys.argv[5:])
+    else:
+        summary = drive(cv, data, out)
     print(json.dumps(summary, indent=2))

@@ -219,8 +219,8 @@ void run(const EvaluateArgs& a, const GlobalOptions& g) {
       if (a.md.data.empty()) throw ConfigError("--data", "a data set is needed");
       const auto classes = meta.value("classes", std::vector<std::string>{});
       DatasetPtr ds = std::make_shared<SingleObjectDataset>(open_data(a.md.data, a.md.splits), classes);
-      nlohmann::json e = evaluate_localizations(run_localization(models, meta, ds, g.device),
-                                                classes, a.out);
+      nlohmann::json e = evaluate_localizations(
+          run_localization(models, meta, ds, g.device, box_sampling(a.md)), classes, a.out);
       std::cout << e["metrics"].dump(2) << "\nevaluation written to " << a.out
                 << "/evaluation.json and cases.csv\n";
       return;
@@ -229,7 +229,8 @@ void run(const EvaluateArgs& a, const GlobalOptions& g) {
       if (a.md.data.empty()) throw ConfigError("--data", "a data set is needed");
       const auto classes = meta.value("classes", std::vector<std::string>{});
       DatasetPtr ds = std::make_shared<BoxClassesDataset>(open_data(a.md.data, a.md.splits), classes);
-      nlohmann::json e = evaluate_detection_run(models, meta, ds, g.device, a.out, a.md.model);
+      nlohmann::json e = evaluate_detection_run(models, meta, ds, g.device, a.out, a.md.model, 6,
+                                                box_sampling(a.md));
       std::cout << e["metrics"].dump(2) << "\nevaluation written to " << a.out
                 << "/evaluation.json, cases.csv and report.html\n";
       return;

@@ -30,8 +30,9 @@ void add_model_data_options(CLI::App* cmd, ModelDataArgs& a) {
                   "uncertainty: each Monte-Carlo pass also drops this share of every weight "
                   "(MC DropConnect)")
       ->check(CLI::Range(0.0, 0.95));
-  cmd->add_flag("--tta", a.tta, "uncertainty: test-time augmentation by flips along each axis (segmentation: "
-                "every flip combination blended in the sliding window)");
+  cmd->add_flag("--tta", a.tta,
+                "uncertainty: test-time augmentation by flips along each axis (segmentation: "
+                "every combination of flips), each flipped back and counted as a sample");
 }
 
 Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
@@ -56,6 +57,15 @@ Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
   return predict_probabilities(models, make_transforms(meta.value("preprocess", nlohmann::json::array())), ds, po);
 }
 
+BoxSampling box_sampling(const ModelDataArgs& a) {
+  BoxSampling b;
+  b.mc_samples = a.mc_samples;
+  b.drop_weights = a.drop_weights;
+  b.tta_flips = a.tta;
+  b.optimize = !a.no_optimize;
+  return b;
+}
+
 Segmenter model_segmenter(std::vector<NetworkPtr> models, const nlohmann::json& meta,
                           const ModelDataArgs& a, const GlobalOptions& g, SegmenterOptions so) {
   so.window = SlidingWindowOptions::from_json(meta.value("inferer", nlohmann::json::object()),
@@ -65,11 +75,7 @@ Segmenter model_segmenter(std::vector<NetworkPtr> models, const nlohmann::json& 
   so.optimize = !a.no_optimize;
   so.mc_samples = a.mc_samples;
   so.drop_weights = a.drop_weights;
-  if (a.tta) {  // every combination of flips along every spatial axis, blended
-    so.window.flip.clear();
-    for (int64_t axis = 0; axis < models.at(0)->spec().spatial_dims; ++axis)
-      so.window.flip.push_back(axis);
-  }
+  so.tta_flips = a.tta;  // every combination of flips along every spatial axis, each a sample
   return Segmenter(std::move(models),
                    make_transforms(meta.value("preprocess", nlohmann::json::array())), so);
 }
@@ -110,7 +116,8 @@ void setup(CLI::App& app, GlobalOptions& globals) {
                   "predictions CSV (default predictions.csv); for a segmentation model the "
                   "folder of label and probability maps (default predictions)");
   cmd->add_flag("--uncertainty-maps", args->uncertainty_maps,
-                "segmentation: also write <id>_entropy (and, for a fold ensemble, <id>_mi) maps");
+                "segmentation: also write <id>_entropy maps and, with several samples (MC "
+                "passes, --tta, a fold ensemble), <id>_mi and <id>_variance");
   cmd->add_flag("--no-probabilities", args->no_probabilities,
                 "segmentation: write the label maps only");
   cmd->add_option("--score-threshold", args->score_threshold,
@@ -129,7 +136,7 @@ void setup(CLI::App& app, GlobalOptions& globals) {
     if (task == "localization") {
       if (args->out.empty()) args->out = "boxes.csv";
       DatasetPtr ds = open_data(args->md.data, args->md.splits);
-      auto cases = run_localization(models, meta, ds, globals.device);
+      auto cases = run_localization(models, meta, ds, globals.device, box_sampling(args->md));
       write_localizations(cases, meta.value("classes", std::vector<std::string>{}), args->out);
       std::cout << cases.size() << " boxes written to " << args->out << " (and COCO JSON beside it)\n";
       return;
@@ -138,7 +145,7 @@ void setup(CLI::App& app, GlobalOptions& globals) {
       if (args->out.empty()) args->out = "boxes.csv";
       DatasetPtr ds = open_data(args->md.data, args->md.splits);
       auto cases = run_detection(models, meta, ds, globals.device, args->score_threshold,
-                                 args->draw, args->score_threshold, !args->md.no_optimize);
+                                 args->draw, args->score_threshold, box_sampling(args->md));
       write_detections(cases, meta.value("classes", std::vector<std::string>{}), args->out);
       size_t n = 0;
       for (const auto& c : cases) n += c.boxes.size();

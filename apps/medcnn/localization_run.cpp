@@ -12,8 +12,10 @@
 #include "medcnn/data/single_object_dataset.h"
 #include "medcnn/io/box_files.h"
 #include "medcnn/io/csv.h"
+#include "medcnn/infer/mc_dropout.h"
 #include "medcnn/io/files.h"
 #include "medcnn/metrics/localization.h"
+#include "medcnn/metrics/uncertainty_evaluation.h"
 #include "medcnn/tasks/localization.h"
 #include "medcnn/train/experiment.h"
 
@@ -22,25 +24,43 @@ namespace fs = std::filesystem;
 namespace medcnn::cli {
 
 BoxModelPass forward_box_models(const std::vector<NetworkPtr>& models, const Compose& preprocess,
-                                Sample s, const c10::Device& device,
-                                std::vector<InferenceModel>* fast) {
+                                Sample s, const c10::Device& device, const BoxSampling& sampling,
+                                std::vector<InferenceModel>& fast) {
   BoxModelPass p;
   p.original = s.image.spatial_shape();
   Rng rng(0);
   preprocess.apply(s, rng);
   p.size = s.image.spatial_shape();
   at::Tensor x = s.image.data.to(torch::kFloat).unsqueeze(0).to(device);
-  if (fast && fast->size() != models.size()) {
-    fast->clear();
-    for (const auto& m : models) fast->push_back(optimize_for_inference(m, x));
+  const bool mc = sampling.mc_samples > 0;
+  if (sampling.optimize && !mc && fast.size() != models.size()) {
+    fast.clear();
+    for (const auto& m : models) fast.push_back(optimize_for_inference(m, x));
   }
+  std::vector<std::vector<int64_t>> views{{}};
+  if (sampling.tta_flips)
+    for (int64_t a = 0; a < int64_t(p.size.size()); ++a) views.push_back({a});
   for (size_t k = 0; k < models.size(); ++k) {
     models[k]->eval();
-    at::Tensor y = (fast ? (*fast)[k].forward(x) : models[k]->forward(x)).to(torch::kFloat);
-    p.output = p.output.defined() ? p.output + y : y;
+    for (const auto& flips : views) {
+      at::Tensor v = x;
+      for (int64_t a : flips) v = v.flip({a + 2});
+      for (int pass = 0; pass < std::max(1, sampling.mc_samples); ++pass) {
+        at::Tensor y = mc ? mc_forward(*models[k], v, sampling.drop_weights)
+                          : sampling.optimize ? fast[k].forward(v) : models[k]->forward(v);
+        p.outputs.push_back(y.to(torch::kFloat));
+        p.flips.push_back(flips);
+      }
+    }
   }
-  p.output = p.output / double(models.size());
   return p;
+}
+
+std::vector<Box> sample_boxes(const BoxModelPass& p, size_t t,
+                              const std::function<std::vector<Box>(const at::Tensor&)>& decode) {
+  std::vector<Box> boxes = flip_boxes(decode(p.outputs.at(t)), p.flips.at(t), p.size);
+  rescale_boxes(boxes, p.size, p.original);
+  return boxes;
 }
 
 void rescale_boxes(std::vector<Box>& boxes, const std::vector<int64_t>& size,
@@ -61,11 +81,15 @@ void rescale_boxes(std::vector<Box>& boxes, const std::vector<int64_t>& size,
 
 std::vector<LocalizedCase> run_localization(const std::vector<NetworkPtr>& models,
                                             const nlohmann::json& meta, const DatasetPtr& data,
-                                            const std::string& device) {
+                                            const std::string& device,
+                                            const BoxSampling& sampling) {
   const auto classes = meta.value("classes", std::vector<std::string>{});
+  const int64_t k = int64_t(classes.size());
   Compose preprocess = make_transforms(meta.value("preprocess", nlohmann::json::array()));
   const c10::Device dev = parse_device(device);
+  check_mc_options(models, sampling.mc_samples, sampling.drop_weights);
   torch::NoGradGuard no_grad;
+  std::vector<InferenceModel> fast;
   std::vector<LocalizedCase> out;
   for (size_t i = 0; i < data->size(); ++i) {
     Sample s = data->get(i);
@@ -73,14 +97,22 @@ std::vector<LocalizedCase> run_localization(const std::vector<NetworkPtr>& model
     c.id = s.id;
     c.truth = s.boxes;
     c.spacing = s.image.geometry.spacing;
-    BoxModelPass p = forward_box_models(models, preprocess, std::move(s), dev);
-    std::vector<std::vector<double>> probs;
-    std::vector<Box> b =
-        decode_localization(p.output, int64_t(classes.size()), p.size, &probs);
-    rescale_boxes(b, p.size, p.original);
-    b[0].class_name = classes.at(b[0].label);
-    c.box = b[0];
-    c.probabilities = probs[0];
+    BoxModelPass p = forward_box_models(models, preprocess, std::move(s), dev, sampling, fast);
+    std::vector<Box> boxes;
+    Probabilities probs;
+    for (size_t t = 0; t < p.outputs.size(); ++t) {
+      std::vector<std::vector<double>> row;
+      boxes.push_back(sample_boxes(p, t, [&](const at::Tensor& o) {
+        return decode_localization(o, k, p.size, &row);
+      })[0]);
+      probs.push_back(row.at(0));
+    }
+    FusedBox f = fuse_localizations(boxes, probs);
+    f.box.class_name = classes.at(f.box.label);
+    c.box = f.box;
+    c.probabilities = f.probabilities;
+    c.uncertainty = f.uncertainty;
+    c.samples = int64_t(p.outputs.size());
     out.push_back(std::move(c));
   }
   return out;
@@ -88,12 +120,24 @@ std::vector<LocalizedCase> run_localization(const std::vector<NetworkPtr>& model
 
 void write_box_predictions(const std::vector<std::string>& ids,
                            const std::vector<std::vector<Box>>& boxes,
-                           const std::vector<std::string>& classes, const std::string& csv_path) {
+                           const std::vector<std::string>& classes, const std::string& csv_path,
+                           const std::vector<std::vector<BoxUncertainty>>* uncertainty,
+                           const std::string& task) {
   BoxAnnotations a;
   a.class_names = classes;
   a.images = ids;
   a.boxes = boxes;
   a.sizes.assign(ids.size(), {0, 0});
+  if (uncertainty) {
+    a.extra_columns = box_uncertainty_columns(task, classes.size());
+    for (const auto& per_image : *uncertainty) {
+      a.extras.emplace_back();
+      for (const BoxUncertainty& u : per_image) {
+        a.extras.back().emplace_back();
+        for (const auto& name : a.extra_columns) a.extras.back().back().push_back(u.get(name));
+      }
+    }
+  }
   const fs::path parent = fs::path(csv_path).parent_path();
   if (!parent.empty()) fs::create_directories(parent);
   write_box_csv(csv_path, a, /*with_score=*/true);
@@ -104,11 +148,33 @@ void write_localizations(const std::vector<LocalizedCase>& cases,
                          const std::vector<std::string>& classes, const std::string& csv_path) {
   std::vector<std::string> ids;
   std::vector<std::vector<Box>> boxes;
+  std::vector<std::vector<BoxUncertainty>> uncertainty;
+  bool sampled = false;
   for (const auto& c : cases) {
     ids.push_back(c.id);
     boxes.push_back({c.box});
+    uncertainty.push_back({c.uncertainty});
+    sampled = sampled || c.samples > 1;
   }
-  write_box_predictions(ids, boxes, classes, csv_path);
+  write_box_predictions(ids, boxes, classes, csv_path, sampled ? &uncertainty : nullptr,
+                        "localization");
+}
+
+nlohmann::json box_referral(const std::vector<int>& correct, const std::vector<Box>& boxes,
+                            const std::vector<BoxUncertainty>& uncertainty,
+                            const std::vector<std::string>& columns, int64_t samples,
+                            bool least_confidence, const std::string& unit) {
+  std::map<std::string, std::vector<double>> measures;
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    for (const auto& name : columns) measures[name].push_back(uncertainty.at(i).get(name));
+    if (least_confidence) measures["least_confidence"].push_back(1.0 - double(boxes[i].score));
+  }
+  double hits = 0;
+  for (int c : correct) hits += c;
+  return {{"samples", samples},
+          {"unit", unit},
+          {"accuracy", correct.empty() ? 0.0 : hits / double(correct.size())},
+          {"referral", correct.empty() ? nlohmann::json::object() : referral_section(correct, measures)}};
 }
 
 nlohmann::json evaluate_localizations(const std::vector<LocalizedCase>& cases,
@@ -129,12 +195,31 @@ nlohmann::json evaluate_localizations(const std::vector<LocalizedCase>& cases,
                       {"metrics", {{"accuracy", r.accuracy}, {"mean_iou", r.mean_iou},
                                    {"mean_centroid_error_px", r.mean_centroid_error_px},
                                    {"mean_centroid_error_mm", r.mean_centroid_error_mm}}}};
+  // With several samples per case: does the uncertainty find the misses?
+  const bool sampled = !cases.empty() && cases[0].samples > 1;
+  const auto& columns = box_uncertainty_columns("localization", classes.size());
+  if (sampled) {
+    std::vector<int> correct;
+    std::vector<BoxUncertainty> u;
+    for (size_t i = 0; i < cases.size(); ++i) {
+      correct.push_back(r.iou[i] >= 0.5 && (!by_class || pred[i].label == truth[i].label));
+      u.push_back(cases[i].uncertainty);
+    }
+    e["uncertainty"] = box_referral(correct, pred, u, columns, cases[0].samples, by_class, "cases");
+  }
   std::ostringstream csv;
-  csv << "id,class,predicted_class,iou,centroid_error_px,centroid_error_mm\n";
-  for (size_t i = 0; i < cases.size(); ++i)
+  csv << "id,class,predicted_class,iou,centroid_error_px,centroid_error_mm";
+  if (sampled)
+    for (const auto& name : columns) csv << "," << name;
+  csv << "\n";
+  for (size_t i = 0; i < cases.size(); ++i) {
     csv << csv_quote(cases[i].id) << "," << csv_quote(classes.at(truth[i].label)) << ","
         << csv_quote(classes.at(pred[i].label)) << "," << r.iou[i] << ","
-        << r.centroid_error_px[i] << "," << r.centroid_error_mm[i] << "\n";
+        << r.centroid_error_px[i] << "," << r.centroid_error_mm[i];
+    if (sampled)
+      for (const auto& name : columns) csv << "," << cases[i].uncertainty.get(name);
+    csv << "\n";
+  }
   fs::create_directories(out_dir);
   write_file_atomically(out_dir + "/evaluation.json", e.dump(2) + "\n");
   write_file_atomically(out_dir + "/cases.csv", csv.str());

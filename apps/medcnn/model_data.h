@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "medcnn/command.h"
+#include "medcnn/localization_run.h"
 #include "medcnn/infer/predictor.h"
 #include "medcnn/infer/segmenter.h"
 #include "medcnn/metrics/operating_point.h"
@@ -28,6 +29,9 @@ void add_model_data_options(CLI::App* cmd, ModelDataArgs& a);
 // the decision rule stored with it.
 Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
                       std::vector<std::string>& classes, DecisionRule& rule);
+
+// The samples a localization or detection model takes per case.
+BoxSampling box_sampling(const ModelDataArgs& a);
 
 // The Segmenter of a segmentation model: the sliding window and the
 // post-processing stored with it (meta "inferer", "postprocess"), its

@@ -160,8 +160,15 @@ TEST(TrainCli, TrainPredictEvaluateAgreeWithScikitLearn) {
     std::ifstream f(dir.file("mc.csv"));
     std::string header;
     std::getline(f, header);
-    EXPECT_EQ(header, "id,label,predicted,p_benign,p_malignant,entropy,mutual_information,variance");
+    EXPECT_EQ(header, "id,label,predicted,p_benign,p_malignant,entropy,mutual_information,variance,"
+                      "vote_disagreement,vote");
   }
+  // The vote column is a class name and the file reads back through evaluate.
+  CommandResult mce = run_medcnn({"evaluate", "--predictions", dir.file("mc.csv"), "--out",
+                                  dir.file("mc_eval")});
+  ASSERT_EQ(mce.exit_code, 0) << mce.err;
+  EXPECT_TRUE(read_json(dir.file("mc_eval/evaluation.json"))["uncertainty"]["referral"].contains(
+      "vote_disagreement"));
   json skmc = run_oracle("predictions_sklearn.py", {dir.file("mc.csv")});
   EXPECT_LT(skmc["entropy_error"].get<double>(), 1e-4);
 
@@ -448,6 +455,28 @@ TEST(LocalizeCli, TrainPredictEvaluateAgreeWithPython) {
   EXPECT_NE(x.err.find("localization model"), std::string::npos) << x.err;
   // with two classes, evaluate's accuracy also asks for the right class: at most Python's
   EXPECT_LE(ev["metrics"]["accuracy"].get<double>(), py["accuracy"].get<double>() + 1e-9);
+
+  // Uncertainty: test-time flips (3 samples) average the flipped-back boxes;
+  // the CSV carries the class measures and the boxes' spread, and evaluate
+  // scores the mean boxes as Python does.
+  CommandResult pt = run_medcnn({"predict", "--model", dir.file("run"), "--data",
+                                 dir.file("ph/manifest.csv"), "--out", dir.file("tta.csv"), "--tta"});
+  ASSERT_EQ(pt.exit_code, 0) << pt.err;
+  {
+    std::ifstream f(dir.file("tta.csv"));
+    std::string header;
+    std::getline(f, header);
+    EXPECT_EQ(header, "image,class,xmin,ymin,xmax,ymax,score,entropy,mutual_information,variance,"
+                      "box_sd");
+  }
+  CommandResult et = run_medcnn({"evaluate", "--model", dir.file("run"), "--data",
+                                 dir.file("ph/manifest.csv"), "--out", dir.file("tta_eval"), "--tta"});
+  ASSERT_EQ(et.exit_code, 0) << et.err;
+  json evt = read_json(dir.file("tta_eval/evaluation.json"));
+  json pyt = run_oracle("localization_boxes.py", {dir.file("tta.csv"), dir.file("ph/manifest.csv")});
+  EXPECT_NEAR(evt["metrics"]["mean_iou"].get<double>(), pyt["mean_iou"].get<double>(), 1e-4);
+  EXPECT_EQ(evt["uncertainty"]["samples"], 3);
+  EXPECT_TRUE(evt["uncertainty"]["referral"].contains("box_sd")) << evt["uncertainty"].dump();
 }
 
 // Detection end to end on phantoms (2 lesions at most per image, one class):
@@ -515,6 +544,40 @@ TEST(DetectCli, TrainPredictEvaluateExplainAgreeWithPython) {
   EXPECT_NE(page.find("data-chart=\"pr\""), std::string::npos);
   EXPECT_NE(page.find("data-chart=\"froc\""), std::string::npos);
   EXPECT_NE(page.find("data:image/png;base64,"), std::string::npos);
+
+  // Uncertainty: test-time flips give three samples per image; their boxes
+  // are fused, each with its measures; evaluate's referral section is
+  // recomputed in Python from the written boxes (precision of the boxes kept
+  // at score >= 0.3, before and after referring the 10% most uncertain).
+  CommandResult pt = run_medcnn({"predict", "--model", dir.file("run"), "--data",
+                                 dir.file("ph/manifest.csv"), "--out", dir.file("tta/boxes.csv"),
+                                 "--score-threshold", "0.01", "--tta"});
+  ASSERT_EQ(pt.exit_code, 0) << pt.err;
+  {
+    std::ifstream f(dir.file("tta/boxes.csv"));
+    std::string header;
+    std::getline(f, header);
+    EXPECT_EQ(header, "image,class,xmin,ymin,xmax,ymax,score,entropy,mutual_information,variance,"
+                      "disagreement,box_sd");
+  }
+  CommandResult et = run_medcnn({"evaluate", "--model", dir.file("run"), "--data",
+                                 dir.file("ph/manifest.csv"), "--out", dir.file("tta_eval"), "--tta"});
+  ASSERT_EQ(et.exit_code, 0) << et.err;
+  json ut = read_json(dir.file("tta_eval/evaluation.json"))["uncertainty"];
+  json pyt = run_oracle("detection_boxes.py", {dir.file("tta/boxes.csv"), dir.file("ph/manifest.csv"),
+                                               "benign"});
+  EXPECT_EQ(ut["samples"], 3);
+  EXPECT_LT(pyt["entropy_error"].get<double>(), 1e-6);
+  EXPECT_NEAR(ut["accuracy"].get<double>(), pyt["precision03"].get<double>(), 1e-12);
+  for (const auto& [name, value] : pyt["refer10"].items())
+    EXPECT_NEAR(ut["referral"][name]["accuracy_refer_10"].get<double>(), value.get<double>(), 1e-12)
+        << name;
+  {
+    std::ifstream f(dir.file("tta_eval/report.html"));
+    const std::string page((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    EXPECT_NE(page.find("<section id=\"uncertainty\">"), std::string::npos);
+    EXPECT_NE(page.find("data-chart=\"referral\""), std::string::npos);
+  }
 
   // explain: LayerCAM (the detector default) of each box at its centre cell
   // puts the map's mass on the lesion, far above chance

@@ -97,10 +97,15 @@ TEST(PredictorUncertainty, EnsembleEntropyAndMutualInformationByHand) {
     EXPECT_NEAR(p.uncertainty.at("mutual_information")[i], std::max(0.0, mi), 1e-5);
     const double var = ((pa[i] - mean).pow(2) + (pb[i] - mean).pow(2)).mean().item<double>() / 2;
     EXPECT_NEAR(p.uncertainty.at("variance")[i], var, 1e-6);
+    // The vote of two members: their common first class, or on a split the lowest.
+    const int64_t a = pa[i].argmax().item<int64_t>(), b = pb[i].argmax().item<int64_t>();
+    EXPECT_EQ(p.votes.at(i), std::min(a, b));
+    EXPECT_DOUBLE_EQ(p.uncertainty.at("vote_disagreement")[i], a == b ? 0.0 : 0.5);
   }
   // One deterministic model: entropy only.
   Predictions single = predict_probabilities({nets[0]}, Compose({}), ds, quiet());
   EXPECT_EQ(single.uncertainty.count("mutual_information"), 0u);
+  EXPECT_TRUE(single.votes.empty());
   EXPECT_NEAR(single.uncertainty.at("entropy")[0], entropy_of(pa[0]), 1e-5);
 }
 
@@ -222,6 +227,57 @@ TEST(SegmenterUncertainty, MonteCarloPassesGiveVoxelMutualInformation) {
   EXPECT_LT((h2 - h).abs().max().item<double>(), 1e-4);
   // the network is left in eval mode with its weights
   for (const auto& m : net->modules()) EXPECT_FALSE(m->is_training()) << m->name();
+}
+
+// Test-time flips in segmentation: each flip combination is a sample, its
+// map flipped back. The mean, the per-voxel variance and the MI are checked
+// against the four eager whole-image passes of a 2-D U-Net (the window
+// covers the image, so a pass is one forward call), written out here.
+TEST(SegmenterUncertainty, TestTimeFlipsGiveTheMeanAndVarianceOfTheFlippedPasses) {
+  NetworkSpec s;
+  s.name = "unet";
+  s.params = {{"depth", 2}, {"width", 4}};
+  torch::manual_seed(9);
+  NetworkPtr net = make_network(s);
+  PhantomOptions o;
+  o.size = 32;
+  o.min_radius = 3;
+  o.max_radius = 5;
+  Sample sample = generate_phantom(o, 4);
+  sample.image = sample.image.with_data(sample.image.data.to(torch::kFloat), PixelType::Float32);
+  SegmenterOptions so;
+  so.window.roi_size = {32, 32};
+  so.show_progress = false;
+  so.optimize = false;
+  so.tta_flips = true;
+  SegmentationResult r = Segmenter({net}, Compose({}), so).segment(sample);
+  ASSERT_TRUE(r.variance.data.defined());
+  ASSERT_TRUE(r.mutual_information.data.defined());
+  torch::NoGradGuard ng;
+  net->eval();
+  at::Tensor x = sample.image.data.unsqueeze(0);
+  std::vector<at::Tensor> ps;
+  for (std::vector<int64_t> axes : {std::vector<int64_t>{}, {2}, {3}, {2, 3}}) {
+    at::Tensor v = axes.empty() ? x : x.flip(axes);
+    at::Tensor p = torch::softmax(net->forward(v), 1);
+    ps.push_back((axes.empty() ? p : p.flip(axes))[0].to(torch::kDouble));
+  }
+  at::Tensor all = torch::stack(ps);  // [4, K, H, W]
+  at::Tensor mean = all.mean(0);
+  at::Tensor var = (all - mean).pow(2).mean(0).mean(0);  // ddof 0 over samples, mean over classes
+  auto h = [](const at::Tensor& p) { return -(p * p.clamp_min(1e-12).log()).sum(0); };
+  at::Tensor mi = h(mean) - (h(all[0]) + h(all[1]) + h(all[2]) + h(all[3])) / 4;
+  EXPECT_LT((r.probabilities.data.to(torch::kDouble) - mean).abs().max().item<double>(), 1e-5);
+  EXPECT_LT((r.variance.data[0].to(torch::kDouble) - var).abs().max().item<double>(), 1e-6);
+  EXPECT_LT((r.mutual_information.data[0].to(torch::kDouble) - mi.clamp_min(0)).abs().max().item<double>(),
+            1e-5);
+  EXPECT_GT(var.max().item<double>(), 1e-6);  // the flips do disagree somewhere
+  // The maps are written beside the labels.
+  mt::TempDir dir;
+  so.write_uncertainty = true;
+  Segmenter writer({net}, Compose({}), so);
+  auto files = writer.write(r, dir.path());
+  EXPECT_NE(std::find(files.begin(), files.end(), dir.file(sample.id + "_variance.tif")), files.end());
 }
 
 }  // namespace

@@ -364,3 +364,34 @@ TEST(IoBoxFiles, InconsistentAnnotationsAreNotWritten) {
                           std::filesystem::directory_iterator()),
             0);  // no half file, no temporary left behind
 }
+
+// Per-box extra columns (predict's uncertainty measures): after the score in
+// the CSV (empty cells on a row without boxes), members of each COCO result;
+// the readers still read the boxes; extras that do not fit are refused.
+TEST(IoBoxFiles, ExtraColumnsFollowTheScore) {
+  test::TempDir tmp;
+  BoxAnnotations a = sample();
+  a.extra_columns = {"entropy", "box_sd"};
+  a.extras = {{{0.5, 1.25}, {0.1, 0}}, {}, {{0.25, 2}, {0, 0}}};
+  write_box_csv(tmp.file("p.csv"), a, true);
+  std::ifstream f(tmp.file("p.csv"));
+  std::string header, first, line, empty;
+  std::getline(f, header);
+  std::getline(f, first);
+  std::getline(f, line);
+  std::getline(f, empty);
+  EXPECT_EQ(header, "image,class,xmin,ymin,xmax,ymax,score,entropy,box_sd");
+  EXPECT_EQ(first, "cells/a.jpg,RBC,10,20,30.5,40.25,0.75,0.5,1.25");
+  EXPECT_EQ(empty, "\"b, with comma.png\",,,,,,,,");
+  expect_same_boxes(read_box_csv(tmp.file("p.csv"), a.class_names), a, true, 1e-12);
+  write_coco_json(tmp.file("p.json"), a, true);
+  json results;
+  std::ifstream(tmp.file("p.json")) >> results;
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(results[2]["box_sd"], 2.0);
+  EXPECT_EQ(results[2]["entropy"], 0.25);
+  a.extras[2].pop_back();
+  test::expect_error_naming<DataError>([&] { write_box_csv(tmp.file("bad.csv"), a, true); },
+                                       tmp.file("bad.csv"), "extra columns");
+  EXPECT_FALSE(std::filesystem::exists(tmp.file("bad.csv")));
+}

@@ -15,7 +15,11 @@ usage: detection_boxes.py PREDICTIONS.csv MANIFEST.csv CLASS [CLASS...]
 Prints {"n", "n_boxes", "map50", "map50_95", "froc", "coco_predictions",
 "tp03", "fp03", "missed03"} where the *03 counts take the boxes with score
 >= 0.3 and match each, by descending score, to the unmatched reference box
-of its class with the highest IoU >= 0.5.
+of its class with the highest IoU >= 0.5. When the CSV has uncertainty
+columns (predict with --tta / --mc-samples / an ensemble) it also prints
+"precision03" (tp03 / boxes kept), "refer10" {column: the precision of the
+ceil(0.9 n) kept boxes of lowest value, stable in file order} and
+"entropy_error" (max |entropy - scipy.stats.entropy([score, 1 - score])|).
 """
 import csv
 import json
@@ -59,6 +63,9 @@ def explained(table, manifest):
     print(json.dumps({"n": len(ratios), "ratios": ratios}))
 
 
+UNCERTAINTY = {"entropy", "mutual_information", "variance", "disagreement", "box_sd"}
+
+
 def main():
     if sys.argv[1] == "explained":
         return explained(sys.argv[2], sys.argv[3])
@@ -78,8 +85,10 @@ def main():
     for r in csv.DictReader(open(pred_csv)):
         if not r["class"]:
             continue
-        pred[r["image"]].append(box(index[r["class"]], *(float(r[k]) for k in
-                                    ("xmin", "ymin", "xmax", "ymax")), float(r["score"])))
+        b = box(index[r["class"]], *(float(r[k]) for k in ("xmin", "ymin", "xmax", "ymax")),
+                float(r["score"]))
+        b["extra"] = {k: float(v) for k, v in r.items() if k in UNCERTAINTY}
+        pred[r["image"]].append(b)
         n_boxes += 1
     P = [pred[k] for k in order]
     T = [truth[k] for k in order]
@@ -87,6 +96,7 @@ def main():
                                  "predictions": P, "ground_truth": T})
     fr = dn.froc({"predictions": P, "ground_truth": T}, "iou")
     tp = fp = missed = 0
+    flags = []  # (hit, box) of every kept box, images in order, by descending score
     for p, t in zip(P, T):
         used = [False] * len(t)
         kept = sorted([b for b in p if b["score"] >= 0.3], key=lambda b: -b["score"])
@@ -100,14 +110,29 @@ def main():
             if best >= 0:
                 used[best] = True
                 hit += 1
+            flags.append((best >= 0, b))
         tp += hit
         fp += len(kept) - hit
         missed += len(t) - hit
     coco = json.load(open(os.path.splitext(pred_csv)[0] + ".json"))
-    print(json.dumps({"n": len(order), "n_boxes": n_boxes, "map50": det["map50"],
-                      "map50_95": det["map50_95"], "froc": fr["mean_sensitivity"],
-                      "coco_predictions": len(coco), "tp03": tp, "fp03": fp,
-                      "missed03": missed}))
+    out = {"n": len(order), "n_boxes": n_boxes, "map50": det["map50"],
+           "map50_95": det["map50_95"], "froc": fr["mean_sensitivity"],
+           "coco_predictions": len(coco), "tp03": tp, "fp03": fp, "missed03": missed}
+    columns = sorted({k for _, b in flags for k in b["extra"]})
+    if columns and flags:
+        import scipy.stats
+        hits = np.array([h for h, _ in flags], dtype=float)
+        keep = int(np.ceil(0.9 * len(flags) - 1e-9))
+        out["precision03"] = float(hits.mean())
+        out["refer10"] = {}
+        for c in columns + ["least_confidence"]:
+            u = np.array([(1 - b["score"]) if c == "least_confidence" else b["extra"][c]
+                          for _, b in flags])
+            out["refer10"][c] = float(hits[np.argsort(u, kind="stable")[:keep]].mean())
+        s = np.array([b["score"] for _, b in flags])
+        h = scipy.stats.entropy(np.stack([s, 1 - s]), axis=0)
+        out["entropy_error"] = float(np.max(np.abs(h - [b["extra"]["entropy"] for _, b in flags])))
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@
 namespace medcnn {
 
 const std::vector<std::string> kUncertaintyColumns = {"entropy", "mutual_information",
-                                                      "variance"};
+                                                      "variance", "vote_disagreement"};
 
 std::vector<int64_t> decide(const Predictions& predictions, const DecisionRule& rule) {
   return predict(rule, predictions.probabilities);
@@ -36,6 +36,10 @@ void write_predictions_csv(const std::string& path, const Predictions& pr,
       throw DataError(path, "uncertainty '" + name + "' does not have one value per case");
     s << "," << name;
   }
+  const bool votes = !pr.votes.empty();
+  if (votes && pr.votes.size() != pr.ids.size())
+    throw DataError(path, "the votes do not have one value per case");
+  if (votes) s << ",vote";
   s << "\n";
   s.precision(6);
   for (size_t i = 0; i < pr.ids.size(); ++i) {
@@ -44,6 +48,7 @@ void write_predictions_csv(const std::string& path, const Predictions& pr,
       << "," << csv_quote(classes.at(decided[i]));
     for (double p : pr.probabilities[i]) s << "," << p;
     for (const auto& [name, values] : pr.uncertainty) s << "," << values[i];
+    if (votes) s << "," << csv_quote(classes.at(pr.votes[i]));
     s << "\n";
   }
   write_file_atomically(path, s.str());
@@ -62,12 +67,15 @@ Predictions read_predictions_csv(const std::string& path, std::vector<std::strin
   size_t first_extra = 3;
   for (; first_extra < header.size() && header[first_extra].rfind("p_", 0) == 0; ++first_extra)
     classes.push_back(header[first_extra].substr(2));
+  size_t vote_column = header.size();
   for (size_t c = first_extra; c < header.size(); ++c)
-    if (std::find(kUncertaintyColumns.begin(), kUncertaintyColumns.end(), header[c]) ==
-        kUncertaintyColumns.end())
+    if (header[c] == "vote")
+      vote_column = c;
+    else if (std::find(kUncertaintyColumns.begin(), kUncertaintyColumns.end(), header[c]) ==
+             kUncertaintyColumns.end())
       throw FormatError(path, "line 1: column '" + header[c] +
-                                  "' should be p_<class> or an uncertainty (entropy, "
-                                  "mutual_information, variance)");
+                                  "' should be p_<class>, an uncertainty (entropy, "
+                                  "mutual_information, variance, vote_disagreement) or vote");
   if (classes.size() < 2)
     throw FormatError(path, "line 1: expected p_<class> columns for two classes at least");
   Predictions out;
@@ -85,6 +93,12 @@ Predictions read_predictions_csv(const std::string& path, std::vector<std::strin
     }
     std::vector<double> p;
     for (size_t c = 3; c < cells.size(); ++c) {
+      if (c == vote_column) {
+        auto it = std::find(classes.begin(), classes.end(), cells[c]);
+        if (it == classes.end()) throw FormatError(where, "vote '" + cells[c] + "' is not a class");
+        out.votes.push_back(it - classes.begin());
+        continue;
+      }
       double v = 0;
       try {
         size_t used = 0;

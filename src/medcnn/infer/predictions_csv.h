@@ -4,7 +4,8 @@
 // Columns: id, label (the true class name, empty when unknown), predicted
 // (the decided class name), then p_<class> for every class (probabilities,
 // 6 significant digits), then the predictions' uncertainty measures
-// (kUncertaintyColumns, in name order; Predictor). Written atomically.
+// (kUncertaintyColumns, in name order; Predictor), then, when the
+// predictions hold votes, `vote` (the class name). Written atomically.
 // read_predictions_csv: IoError for a missing file; FormatError naming the
 // file and line for a bad row (wrong column count, a probability that is
 // not a number, an unknown label name). Class names come from the p_ columns.

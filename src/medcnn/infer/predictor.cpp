@@ -70,6 +70,8 @@ Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const C
       if (n_samples > 1) {
         out.uncertainty["mutual_information"].push_back(u.mutual_information);
         out.uncertainty["variance"].push_back(u.variance);
+        out.uncertainty["vote_disagreement"].push_back(1.0 - u.vote_agreement);
+        out.votes.push_back(u.vote);
       }
     }
     if (bar) bar->advance();

@@ -23,7 +23,9 @@
 //    of the samples; uncertainty["entropy"] is the predictive entropy of
 //    that mean and, when S > 1, uncertainty["mutual_information"] (the
 //    epistemic part) and uncertainty["variance"] follow summarize_samples
-//    (metrics/uncertainty.h). MC passes run the eager network. ConfigError
+//    (metrics/uncertainty.h), and so does the ensemble vote: votes[i] is the
+//    class most samples rank first and uncertainty["vote_disagreement"] the
+//    share of samples that rank another class first. MC passes run the eager network. ConfigError
 //    when mc_samples > 0 on a network without dropout and drop_weights is 0.
 #pragma once
 #include <ATen/core/Tensor.h>
@@ -55,6 +57,7 @@ struct Predictions {
   std::vector<std::vector<double>> probabilities; // [case][class]
   // Per measure ("entropy", "mutual_information", "variance"), per case.
   std::map<std::string, std::vector<double>> uncertainty;
+  std::vector<int64_t> votes;  // S > 1: the majority vote per case; else empty
 };
 
 Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const Compose& preprocess,

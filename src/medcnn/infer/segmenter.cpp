@@ -38,11 +38,23 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
   const c10::Device device = parse_device(options_.device);
   torch::NoGradGuard no_grad;
   at::Tensor x = sample.image.data.to(torch::kFloat).unsqueeze(0).to(device);
-  at::Tensor sum, sum_entropy;
+  at::Tensor sum, sum_squares, sum_entropy;
   auto entropy = [](const at::Tensor& p) {  // over the class axis 1, 0 log 0 = 0
     return -(p * torch::log(p.clamp_min(1e-12))).sum(1);
   };
   const bool mc = options_.mc_samples > 0;
+  // Views: no flip and, for test-time augmentation, every non-empty set of
+  // spatial axes (tensor dims 2..).
+  std::vector<std::vector<int64_t>> views{{}};
+  if (options_.tta_flips) {
+    const int64_t d = x.dim() - 2;
+    for (int64_t set = 1; set < (int64_t(1) << d); ++set) {
+      std::vector<int64_t> axes;
+      for (int64_t a = 0; a < d; ++a)
+        if (set & (int64_t(1) << a)) axes.push_back(a + 2);
+      views.push_back(axes);
+    }
+  }
   int64_t samples = 0;
   for (size_t m = 0; m < models_.size(); ++m) {
     const NetworkPtr& model = models_[m];
@@ -52,17 +64,24 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
       std::call_once(*fast_[m].once, [&] { fast_[m].model = optimize_for_inference(model, w); });
       return fast_[m].model.forward(w);
     };
-    for (int pass = 0; pass < std::max(1, options_.mc_samples); ++pass, ++samples) {
-      at::Tensor p = torch::softmax(sliding_window_inference(x, window, options_.window), 1);
-      sum = sum.defined() ? sum + p : p;
-      sum_entropy = sum_entropy.defined() ? sum_entropy + entropy(p) : entropy(p);
-    }
+    for (const auto& axes : views)
+      for (int pass = 0; pass < std::max(1, options_.mc_samples); ++pass, ++samples) {
+        at::Tensor v = axes.empty() ? x : x.flip(axes);
+        at::Tensor p = torch::softmax(sliding_window_inference(v, window, options_.window), 1);
+        if (!axes.empty()) p = p.flip(axes);
+        sum = sum.defined() ? sum + p : p;
+        sum_squares = sum_squares.defined() ? sum_squares + p * p : p * p;
+        sum_entropy = sum_entropy.defined() ? sum_entropy + entropy(p) : entropy(p);
+      }
   }
   at::Tensor mean = sum / double(samples);
   at::Tensor probs = mean[0].cpu().contiguous();
   at::Tensor h = entropy(mean)[0].cpu();
-  at::Tensor mi;
-  if (samples > 1) mi = (h - (sum_entropy / double(samples))[0].cpu()).clamp_min(0);
+  at::Tensor mi, variance;
+  if (samples > 1) {
+    mi = (h - (sum_entropy / double(samples))[0].cpu()).clamp_min(0);
+    variance = (sum_squares / double(samples) - mean * mean).clamp_min(0).mean(1)[0].cpu();
+  }
   at::Tensor labels = probs.argmax(0, /*keepdim=*/true);
   auto roi_it = sample.meta.find("roi_path");
   if (roi_it != sample.meta.end()) {
@@ -74,6 +93,7 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
       probs[0].masked_fill_(outside[0], 1.0);
       h.masked_fill_(outside[0], 0.0);
       if (mi.defined()) mi.masked_fill_(outside[0], 0.0);
+      if (variance.defined()) variance.masked_fill_(outside[0], 0.0);
     }
   }
   if (!postprocess_.empty()) {
@@ -91,6 +111,8 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
   r.entropy = sample.image.with_data(h.unsqueeze(0).contiguous(), PixelType::Float32);
   if (mi.defined())
     r.mutual_information = sample.image.with_data(mi.unsqueeze(0).contiguous(), PixelType::Float32);
+  if (variance.defined())
+    r.variance = sample.image.with_data(variance.unsqueeze(0).contiguous(), PixelType::Float32);
   if (preprocessed) *preprocessed = std::move(sample);
   return r;
 }
@@ -120,6 +142,10 @@ std::vector<std::string> Segmenter::write(const SegmentationResult& r,
     if (r.mutual_information.data.defined()) {
       written.push_back(base + "_mi." + pext);
       write_image(written.back(), r.mutual_information);
+    }
+    if (r.variance.data.defined()) {
+      written.push_back(base + "_variance." + pext);
+      write_image(written.back(), r.variance);
     }
   }
   return written;

@@ -22,13 +22,19 @@
 //    nii.gz for 3-D (options.label_format / probability_format override).
 //    Files are written atomically (io/image_io.h). Returns the paths written.
 //  - Uncertainty per voxel: the probabilities are the mean over S samples,
-//    models x passes (options.mc_samples Monte-Carlo dropout / drop-weights
-//    passes of the eager network, infer/mc_dropout.h, or one deterministic
-//    pass); `entropy` is the predictive entropy of that mean and, when S > 1,
-//    `mutual_information` = entropy - mean of the samples' entropies (their
-//    disagreement). Both are 0 outside the ROI. With
-//    options.write_uncertainty predict writes them as <id>_entropy.<ext> and
-//    <id>_mi.<ext> (probability format).
+//    models x views x passes: views are the input and, with
+//    options.tta_flips, its flips along every combination of spatial axes
+//    (2^d views, each map flipped back: test-time augmentation); passes are
+//    options.mc_samples Monte-Carlo dropout / drop-weights passes of the
+//    eager network (infer/mc_dropout.h) or one deterministic pass. Each
+//    sample is a whole sliding-window pass. `entropy` is the predictive
+//    entropy of the mean and, when S > 1, `mutual_information` = entropy -
+//    mean of the samples' entropies (their disagreement) and `variance` =
+//    the mean over the K classes of the population variance of the samples'
+//    probabilities (as summarize_samples, metrics/uncertainty.h). All are 0
+//    outside the ROI. With options.write_uncertainty predict writes them as
+//    <id>_entropy.<ext>, <id>_mi.<ext> and <id>_variance.<ext> (probability
+//    format).
 //  - When preprocessing changes the grid (resampling, cropping), the maps
 //    lie on the preprocessed grid and a warning names the case.
 #pragma once
@@ -55,7 +61,8 @@ struct SegmenterOptions {
   std::string device = "cpu";
   bool optimize = true;
   bool write_probabilities = true;
-  bool write_uncertainty = false;  // <id>_entropy (and <id>_mi for several samples) maps
+  bool write_uncertainty = false;  // <id>_entropy (and <id>_mi, <id>_variance for S > 1) maps
+  bool tta_flips = false;     // every flip combination as a sample (test-time augmentation)
   int mc_samples = 0;         // Monte-Carlo passes per model (infer/mc_dropout.h)
   double drop_weights = 0.0;  // and the share of weights each pass drops
   std::string label_format;        // "" = png (2-D) / nii.gz (3-D)
@@ -69,6 +76,7 @@ struct SegmentationResult {
   Image labels;         // [1, spatial...] uint8
   Image entropy;        // [1, spatial...] float32: predictive entropy of the mean (nats)
   Image mutual_information;  // S > 1 samples only: entropy - mean sample entropy
+  Image variance;            // S > 1 samples only: mean over classes of the samples' variance
   bool grid_changed = false;
 };
 

@@ -267,6 +267,16 @@ BoxAnnotations read_coco_results(const std::string& path, const BoxAnnotations& 
   return out;
 }
 
+namespace {
+// Extra column c of box k of image i; DataError when the extras do not fit the boxes.
+double extra_value(const std::string& path, const BoxAnnotations& a, size_t i, size_t k, size_t c) {
+  if (a.extras.size() != a.images.size() || a.extras[i].size() != a.boxes[i].size() ||
+      a.extras[i][k].size() != a.extra_columns.size())
+    throw DataError(path, "the extra columns do not match the boxes of image '" + a.images[i] + "'");
+  return a.extras[i][k][c];
+}
+}  // namespace
+
 void write_coco_json(const std::string& path, const BoxAnnotations& a, bool predictions) {
   check_for_writing(path, a);
   const auto image_ids = ids_or_default(a.image_ids, a.images.size());
@@ -289,6 +299,8 @@ void write_coco_json(const std::string& path, const BoxAnnotations& a, bool pred
       o["bbox"] = bbox(b);
       if (predictions) {
         o["score"] = std::stod(shortest_text(b.score));
+        for (size_t c = 0; c < a.extra_columns.size(); ++c)
+          o[a.extra_columns[c]] = std::stod(shortest_text(extra_value(path, a, i, k, c)));
       } else {
         o["area"] = b.volume();
         o["iscrowd"] = 0;
@@ -418,12 +430,16 @@ void write_box_csv(const std::string& path, const BoxAnnotations& a, bool with_s
   const int dims = check_for_writing(path, a);
   std::string text = dims == 3 ? "image,class,xmin,ymin,zmin,xmax,ymax,zmax"
                                : "image,class,xmin,ymin,xmax,ymax";
-  text += with_score ? ",score\n" : "\n";
+  text += with_score ? ",score" : "";
+  for (const auto& c : a.extra_columns) text += "," + csv_quote(c);
+  text += "\n";
+  const size_t extra = a.extra_columns.size();
   for (size_t i = 0; i < a.images.size(); ++i) {
     if (a.images[i].empty()) throw DataError(path, "image " + std::to_string(i) + " has no name");
     const std::string image = csv_quote(a.images[i]);
     if (a.boxes[i].empty()) {
-      text += image + std::string(static_cast<size_t>(1 + 2 * dims + (with_score ? 1 : 0)), ',') +
+      text += image +
+              std::string(static_cast<size_t>(1 + 2 * dims + (with_score ? 1 : 0)) + extra, ',') +
               "\n";
       continue;
     }
@@ -437,6 +453,7 @@ void write_box_csv(const std::string& path, const BoxAnnotations& a, bool with_s
       for (int ax = 0; ax < dims; ++ax) text += "," + shortest_text(b.lo[static_cast<size_t>(ax)]);
       for (int ax = 0; ax < dims; ++ax) text += "," + shortest_text(b.hi[static_cast<size_t>(ax)]);
       if (with_score) text += "," + shortest_text(b.score);
+      for (size_t c = 0; c < extra; ++c) text += "," + shortest_text(extra_value(path, a, i, k, c));
       text += "\n";
     }
   }

@@ -43,7 +43,8 @@
 //   read_box_csv(path, class_names): images in order of first appearance;
 //     labels index class_names when given (another class is a FormatError),
 //     else the distinct class names sorted (std::string order). sizes are 0.
-//   write_box_csv(path, annotations, with_score).
+//   write_box_csv(path, annotations, with_score): with extra_columns, their
+//     values follow the score (an image without boxes leaves them empty).
 //
 // Errors: IoError for a missing or unreadable file. FormatError(path, ...)
 // naming the entry ("annotations[4]") or line for malformed content: invalid
@@ -70,6 +71,11 @@ struct BoxAnnotations {
   std::vector<std::pair<int, int>> sizes;  // width, height; 0 when unknown
   std::vector<int64_t> image_ids;          // COCO ids; empty: 1..N
   std::vector<int64_t> category_ids;       // COCO ids; empty: 1..K
+  // Optional per-box values written after the score (predictions: the
+  // uncertainty measures): extras[i][k][c] is column extra_columns[c] of box
+  // k of image i (a CSV column; a member of each COCO result). Not read back.
+  std::vector<std::string> extra_columns;
+  std::vector<std::vector<std::vector<double>>> extras;
 };
 
 BoxAnnotations read_coco_json(const std::string& path);

@@ -14,6 +14,27 @@ nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : 
 
 }  // namespace
 
+nlohmann::json referral_section(const std::vector<int>& correct,
+                                const std::map<std::string, std::vector<double>>& measures) {
+  const size_t n = correct.size();
+  double hits = 0;
+  for (int c : correct) hits += c;
+  const double accuracy = n ? hits / double(n) : 0.0;
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, u] : measures) {
+    if (u.size() != n)
+      throw DataError("uncertainty", "measure '" + name + "' has " + std::to_string(u.size()) +
+                                         " values for " + std::to_string(n) + " cases");
+    const ReferralCurve r = referral_curve(correct, u);
+    const double at10 = accuracy_at_referral(correct, u, 0.10);
+    out[name] = {{"retained_fraction", r.retained_fraction},
+                 {"accuracy", r.accuracy},
+                 {"accuracy_refer_10", at10},
+                 {"gain_refer_10", at10 - accuracy}};
+  }
+  return out;
+}
+
 nlohmann::json evaluate_uncertainty(const Labels& y, const Probabilities& probs,
                                     const Labels& decided,
                                     const std::map<std::string, std::vector<double>>& measures,
@@ -39,17 +60,7 @@ nlohmann::json evaluate_uncertainty(const Labels& y, const Probabilities& probs,
   for (size_t i = 0; i < n; ++i)
     least[i] = 1.0 - *std::max_element(probs[i].begin(), probs[i].end());
   all["least_confidence"] = least;
-  for (const auto& [name, u] : all) {
-    if (u.size() != n)
-      throw DataError("uncertainty", "measure '" + name + "' has " + std::to_string(u.size()) +
-                                         " values for " + std::to_string(n) + " cases");
-    const ReferralCurve r = referral_curve(correct, u);
-    const double at10 = accuracy_at_referral(correct, u, 0.10);
-    out["referral"][name] = {{"retained_fraction", r.retained_fraction},
-                             {"accuracy", r.accuracy},
-                             {"accuracy_refer_10", at10},
-                             {"gain_refer_10", at10 - out["accuracy"].get<double>()}};
-  }
+  out["referral"] = referral_section(correct, all);
   return out;
 }
 

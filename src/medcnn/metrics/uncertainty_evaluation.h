@@ -14,6 +14,9 @@
 // ones (per case, e.g. "entropy", "mutual_information" from the predictor)
 // and always "least_confidence" = 1 - max_k p_k. A case is correct when the
 // decided class (the model's decision rule) equals y.
+// referral_section(correct 0/1 per case, measures): that "referral" object
+// alone, for any notion of a correct case (a box with IoU >= 0.5, a true
+// positive detection); "gain_refer_10" is against the share correct.
 // Errors: DataError for sizes that differ (metrics/check.h for the rest).
 #pragma once
 #include <nlohmann/json.hpp>
@@ -25,6 +28,9 @@
 #include "medcnn/metrics/types.h"
 
 namespace medcnn {
+
+nlohmann::json referral_section(const std::vector<int>& correct,
+                                const std::map<std::string, std::vector<double>>& measures);
 
 nlohmann::json evaluate_uncertainty(const Labels& y, const Probabilities& probs,
                                     const Labels& decided,

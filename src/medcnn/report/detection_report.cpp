@@ -8,6 +8,7 @@
 #include "medcnn/core/error.h"
 #include "medcnn/io/files.h"
 #include "medcnn/report/html_page.h"
+#include "medcnn/report/uncertainty_section.h"
 #include "medcnn/report/svg.h"
 
 namespace medcnn {
@@ -42,6 +43,8 @@ std::string render_detection_report(const json& evaluation,
   o << html_page_begin(options.title, options.description);
   o << "<nav><a href=\"#summary\">Summary</a><a href=\"#pr\">Precision-recall</a>"
     << "<a href=\"#froc\">FROC</a>";
+  const bool uncertain = evaluation.contains("uncertainty") && evaluation["uncertainty"].is_object();
+  if (uncertain) o << "<a href=\"#uncertainty\">Uncertainty</a>";
   if (!pictures.empty()) o << "<a href=\"#pictures\">Detections</a>";
   o << "</nav>\n</header>\n";
 
@@ -99,6 +102,8 @@ std::string render_detection_report(const json& evaluation,
   o << "</tr></thead><tbody><tr><td>sensitivity</td>";
   for (double s : sens) o << "<td>" << format_number(s) << "</td>";
   o << "</tr></tbody></table>\n</section>\n";
+
+  if (uncertain) o << uncertainty_section_html(evaluation["uncertainty"]);
 
   if (!pictures.empty()) {
     o << "<section id=\"pictures\">\n<h2>Detections</h2>\n<p class=\"note\">"

@@ -8,7 +8,10 @@
 // (mAP@0.5, mAP@[0.5:0.95], FROC score, precision and recall at IoU 0.5),
 // a per-class table, one precision-recall chart with a curve per class,
 // the FROC curve (sensitivity against false positives per image at 1/8 ..
-// 8, a log2 axis) and the pictures (box_overlay) with their captions.
+// 8, a log2 axis), with an optional "uncertainty" object the referral
+// section (uncertainty_section_html: the precision of the shown boxes as
+// the most uncertain are referred) and the pictures (box_overlay) with
+// their captions.
 // write_detection_report writes it atomically.
 #pragma once
 #include <nlohmann/json_fwd.hpp>
