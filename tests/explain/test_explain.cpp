@@ -105,6 +105,11 @@ TEST(ExplainLayers, EveryZooNetworkNamesItsLayersAndExplainsAtEach) {
   auto cases = mt::zoo();
   cases.push_back({"unet", {{"depth", 3}, {"width", 4}}, 1, 2, {20, 24}});
   cases.push_back({"attention_unet", {{"depth", 2}, {"width", 4}}, 1, 3, {12, 12}});
+  cases.push_back({"dilated_fcn", {{"dilations", {1, 2}}, {"width", 4}}, 1, 2, {13, 13}});
+  cases.push_back({"segnet", {{"depth", 2}, {"width", 4}}, 1, 2, {13, 13}});
+  cases.push_back({"deepmedic", {{"channels", {4, 4}}, {"fc", {8}}}, 1, 2, {13, 13}});
+  cases.push_back(
+      {"cascaded_cnn", {{"local_width", 4}, {"global_width", 4}, {"out_kernel", 5}}, 1, 2, {13, 13}});
   size_t explained = 0;
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name + " " + std::to_string(c.dims) + "-D");

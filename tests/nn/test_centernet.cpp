@@ -5,6 +5,7 @@
 
 #include "medcnn/core/error.h"
 #include "medcnn/nn/network.h"
+#include "network_build.h"
 #include "test_support.h"
 
 using namespace medcnn;
@@ -13,19 +14,7 @@ namespace mt = medcnn::test;
 namespace {
 
 NetworkPtr centernet(nlohmann::json params, int64_t dims, int64_t classes, int64_t in = 1) {
-  NetworkSpec s;
-  s.name = "centernet";
-  s.in_channels = in;
-  s.num_classes = classes + 2 * dims;
-  s.spatial_dims = dims;
-  s.params = std::move(params);
-  return make_network(s);
-}
-
-int64_t count(const NetworkPtr& net) {
-  int64_t n = 0;
-  for (const auto& p : net->parameters()) n += p.numel();
-  return n;
+  return mt::build_network("centernet", std::move(params), dims, in, classes + 2 * dims);
 }
 
 }  // namespace
@@ -42,7 +31,7 @@ TEST(CenterNet, ParameterCountOfASmallLayoutWorkedByHand) {
   //  head.heatmap: 3x3 4->4 + bias (148) + 1x1 4->1 + bias (5)                   =  153
   //  head.box:     3x3 4->4 + bias (148) + 1x1 4->4 + bias (20)                  =  168
   auto net = centernet({{"blocks", {1, 1, 1, 1}}, {"width", 2}, {"neck_width", 4}}, 2, 1);
-  EXPECT_EQ(count(net), 102 + 80 + 248 + 944 + 3680 + 136 + 456 + 153 + 168);
+  EXPECT_EQ(mt::parameter_count(net), 102 + 80 + 248 + 944 + 3680 + 136 + 456 + 153 + 168);
 }
 
 TEST(CenterNet, OutputsTheStride4GridIn2DAnd3D) {

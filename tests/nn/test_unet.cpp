@@ -6,6 +6,8 @@
 
 #include "medcnn/core/error.h"
 #include "medcnn/nn/network.h"
+#include "phantom_disc.h"
+#include "network_build.h"
 #include "test_support.h"
 
 using namespace medcnn;
@@ -15,19 +17,7 @@ namespace {
 
 NetworkPtr unet(const std::string& name, nlohmann::json params, int64_t dims = 2,
                 int64_t in = 1, int64_t classes = 2) {
-  NetworkSpec s;
-  s.name = name;
-  s.in_channels = in;
-  s.num_classes = classes;
-  s.spatial_dims = dims;
-  s.params = std::move(params);
-  return make_network(s);
-}
-
-int64_t count(const NetworkPtr& net) {
-  int64_t n = 0;
-  for (const auto& p : net->parameters()) n += p.numel();
-  return n;
+  return mt::build_network(name, std::move(params), dims, in, classes);
 }
 
 }  // namespace
@@ -39,12 +29,13 @@ TEST(UNet, ParameterCountOfASmallLayoutWorkedByHand) {
   //  decoder.0: up 8->4 2x2 transposed (128 + 4 bias) = 132;
   //             conv 8->4 (288) + bn (8) + conv 4->4 (144) + bn (8)      = 448
   //  head: 1x1 conv 4->2 (8 + 2)                                         = 10
-  EXPECT_EQ(count(unet("unet", {{"depth", 2}, {"width", 4}})), 196 + 896 + 132 + 448 + 10);
+  EXPECT_EQ(mt::parameter_count(unet("unet", {{"depth", 2}, {"width", 4}})),
+            196 + 896 + 132 + 448 + 10);
   // max_width caps the channels: depth 3, width 4, max_width 6 -> 4, 6, 6.
   //  encoder: (36+8+144+8) + (216+12+324+12) + (324+12+324+12) = 196 + 564 + 672
   //  decoder.1: up 6->6 (144+6) + conv 12->6 (648) + bn 12 + conv 6->6 (324) + bn 12 = 1146
   //  decoder.0: up 6->4 (96+4) + conv 8->4 (288) + 8 + 144 + 8 = 548;  head 10
-  EXPECT_EQ(count(unet("unet", {{"depth", 3}, {"width", 4}, {"max_width", 6}})),
+  EXPECT_EQ(mt::parameter_count(unet("unet", {{"depth", 3}, {"width", 4}, {"max_width", 6}})),
             196 + 564 + 672 + 1146 + 548 + 10);
 }
 
@@ -127,16 +118,7 @@ TEST(UNet, NewHeadKeepsTheRestAndUnknownParamsAreNamed) {
 TEST(UNet, LearnsToSegmentAPhantomDisc) {
   // Bright discs of random centre and radius on noise; 150 Adam steps.
   torch::manual_seed(3);
-  auto make = [](int64_t n) {
-    auto yy = torch::arange(32).view({1, 32, 1}).to(torch::kFloat);
-    auto xx = torch::arange(32).view({1, 1, 32}).to(torch::kFloat);
-    auto cy = torch::randint(8, 24, {n, 1, 1}).to(torch::kFloat);
-    auto cx = torch::randint(8, 24, {n, 1, 1}).to(torch::kFloat);
-    auto r = torch::randint(4, 8, {n, 1, 1}).to(torch::kFloat);
-    auto mask = ((yy - cy).pow(2) + (xx - cx).pow(2)).le(r * r).to(torch::kLong);
-    auto image = mask.to(torch::kFloat) + 0.3 * torch::randn({n, 32, 32});
-    return std::make_pair(image.unsqueeze(1), mask);
-  };
+  auto make = [](int64_t n) { return mt::phantom_discs(n); };
   auto net = unet("unet", {{"depth", 3}, {"width", 8}});
   torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(0.01));
   for (int step = 0; step < 150; ++step) {
@@ -151,7 +133,5 @@ TEST(UNet, LearnsToSegmentAPhantomDisc) {
   torch::NoGradGuard no_grad;
   auto [x, m] = make(16);
   auto pred = net->forward(x).argmax(1);
-  const double inter = (pred * m).sum().item<double>();
-  const double dice = 2 * inter / (pred.sum().item<double>() + m.sum().item<double>());
-  EXPECT_GT(dice, 0.9);
+  EXPECT_GT(mt::foreground_dice(pred, m), 0.9);
 }

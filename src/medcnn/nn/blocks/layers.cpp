@@ -262,4 +262,18 @@ ChainPtr projection_shortcut(int64_t dims, int64_t in, int64_t out, int64_t stri
   return shortcut;
 }
 
+at::Tensor interpolate_to(const at::Tensor& x, const std::vector<int64_t>& size, bool nearest) {
+  namespace F = torch::nn::functional;
+  auto opts = F::InterpolateFuncOptions().size(size);
+  if (nearest) {
+    opts.mode(torch::kNearest);
+  } else {
+    opts.align_corners(false);
+    if (x.dim() == 3) opts.mode(torch::kLinear);
+    else if (x.dim() == 4) opts.mode(torch::kBilinear);
+    else opts.mode(torch::kTrilinear);
+  }
+  return F::interpolate(x, opts);
+}
+
 }  // namespace medcnn

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "medcnn/nn/blocks/block.h"
 
@@ -64,5 +65,8 @@ at::Tensor avg_pool(const at::Tensor& x, int64_t kernel, int64_t stride = 0,
                     int64_t padding = 0, bool ceil_mode = false);
 at::Tensor adaptive_avg_pool(const at::Tensor& x, int64_t size);
 at::Tensor adaptive_max_pool(const at::Tensor& x, int64_t size);
+// x resampled to the spatial `size`: nearest neighbour, or linear /
+// bilinear / trilinear by rank with align_corners false.
+at::Tensor interpolate_to(const at::Tensor& x, const std::vector<int64_t>& size, bool nearest);
 
 }  // namespace medcnn

@@ -184,16 +184,7 @@ class UNet : public Network {
         x = l.up.forward(x);
       } else {
         std::vector<int64_t> target(skip.sizes().begin() + 2, skip.sizes().end());
-        auto opts = F::InterpolateFuncOptions().size(target);
-        if (upsample_ == "nearest") {
-          opts.mode(torch::kNearest);
-        } else {
-          opts.align_corners(false);
-          if (dims_ == 1) opts.mode(torch::kLinear);
-          else if (dims_ == 2) opts.mode(torch::kBilinear);
-          else opts.mode(torch::kTrilinear);
-        }
-        x = l.up.forward(F::interpolate(x, opts));
+        x = l.up.forward(interpolate_to(x, target, upsample_ == "nearest"));
       }
       at::Tensor s = l.gate ? l.gate->forward(skip, x) : skip;
       x = tapped("decoder." + std::to_string(i), l.conv->forward(torch::cat({s, x}, 1)));

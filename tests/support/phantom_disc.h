@@ -1,0 +1,31 @@
+// Phantom discs for segmentation tests that train a network briefly: bright
+// discs of random centre (8..23) and radius (4..7) on Gaussian noise
+// (sigma 0.3), drawn from torch's global generator (seed it first).
+//
+// phantom_discs(n) -> {images [n, 1, 32, 32] float, masks [n, 32, 32] int64
+// in {0, 1}}. foreground_dice(pred, mask): 2|P∩M| / (|P| + |M|) of two
+// {0, 1} tensors of one shape.
+#pragma once
+#include <torch/torch.h>
+
+#include <utility>
+
+namespace medcnn::test {
+
+inline std::pair<at::Tensor, at::Tensor> phantom_discs(int64_t n) {
+  auto yy = torch::arange(32).view({1, 32, 1}).to(torch::kFloat);
+  auto xx = torch::arange(32).view({1, 1, 32}).to(torch::kFloat);
+  auto cy = torch::randint(8, 24, {n, 1, 1}).to(torch::kFloat);
+  auto cx = torch::randint(8, 24, {n, 1, 1}).to(torch::kFloat);
+  auto r = torch::randint(4, 8, {n, 1, 1}).to(torch::kFloat);
+  auto mask = ((yy - cy).pow(2) + (xx - cx).pow(2)).le(r * r).to(torch::kLong);
+  auto image = mask.to(torch::kFloat) + 0.3 * torch::randn({n, 32, 32});
+  return {image.unsqueeze(1), mask};
+}
+
+inline double foreground_dice(const at::Tensor& pred, const at::Tensor& mask) {
+  const double inter = (pred * mask).sum().item<double>();
+  return 2 * inter / (pred.sum().item<double>() + mask.sum().item<double>());
+}
+
+}  // namespace medcnn::test
