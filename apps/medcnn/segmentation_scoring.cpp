@@ -40,6 +40,7 @@ json score_segmentations(const std::vector<SegmentationCase>& cases, int64_t num
   SegmentationMetricOptions mo;
   mo.num_classes = num_classes;
   mo.ignore_label = kIgnoreLabel;
+  mo.metrics.push_back("rand_error");  // the ISBI 2012 score of each class's objects
   std::vector<json> per_case;
   std::vector<int64_t> pooled_labels;
   std::vector<double> pooled_scores, pooled_entropy;

@@ -10,7 +10,8 @@ INPUT holds {"labels": [case...], "masks": [case...]}:
 Prints one JSON object (NaN written as null):
   {"labels": [{"per_class": [{"class": c, "dice": .., "iou": .., "sensitivity": ..,
                "specificity": .., "precision": .., "accuracy": .., "hausdorff": ..,
-               "hausdorff95": .., "assd": .., "masd": .., "counts": {tp, fp, fn, tn}}],
+               "hausdorff95": .., "assd": .., "masd": .., "rand_error": ..,
+               "counts": {tp, fp, fn, tn}}],
                "auc": ..}],
    "summary": {"per_class": [{"class": c, "<metric>": {"mean", "sd", "n", "n_undefined"},
                               "counts": {..}, "global": {..}}], "auc": {..}},
@@ -21,6 +22,8 @@ Distances: distance_transform_edt(~surface, sampling=spacing). Percentile: numpy
 (linear). AUC: sklearn.metrics.roc_auc_score over voxels with ref != ignore_label.
 Empty-mask conventions: dice = iou = 1 when pred and ref are both empty, distances 0 when
 both are empty and NaN when exactly one is; ratios with a zero denominator are NaN.
+rand_error: skimage.metrics.adapted_rand_error(label(ref == c), label(pred == c)) with
+skimage.measure.label(connectivity=1), both restricted to voxels not ignored.
 """
 import json
 import math
@@ -28,6 +31,8 @@ import sys
 import warnings
 
 import numpy as np
+from skimage.measure import label
+from skimage.metrics import adapted_rand_error
 from scipy import ndimage
 from sklearn.metrics import roc_auc_score
 
@@ -38,6 +43,7 @@ warnings.simplefilter("ignore")
 NAN = float("nan")
 OVERLAP = ("dice", "iou", "sensitivity", "specificity", "precision", "accuracy")
 SURFACE = ("hausdorff", "hausdorff95", "assd", "masd")
+OBJECTS = ("rand_error",)
 
 
 def ratio(a, b):
@@ -95,6 +101,9 @@ def labels_case(c):
         e = {"class": cls, "counts": {"tp": tp, "fp": fp, "fn": fn, "tn": tn}}
         e.update(overlap(tp, fp, fn, tn))
         e.update(surface_metrics(p, r, spacing))
+        # foreground-restricted adapted Rand error of the face-connected objects
+        are = adapted_rand_error(label(r, connectivity=1), label(p, connectivity=1))[0]
+        e["rand_error"] = float(are)
         out["per_class"].append(e)
     if k == 2 and "prob" in c:
         prob = np.asarray(c["prob"], dtype=np.float64).reshape(shape)
@@ -115,7 +124,7 @@ def summary(results):
     for cls in classes:
         entries = [e for r in results for e in r["per_class"] if e["class"] == cls]
         s = {"class": cls}
-        for m in OVERLAP + SURFACE:
+        for m in OVERLAP + SURFACE + OBJECTS:
             s[m] = describe([e[m] for e in entries])
         tot = {key: sum(e["counts"][key] for e in entries) for key in ("tp", "fp", "fn", "tn")}
         s["counts"] = tot

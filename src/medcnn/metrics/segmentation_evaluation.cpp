@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "medcnn/core/error.h"
+#include "medcnn/metrics/rand_error.h"
 #include "medcnn/metrics/roc.h"
 
 namespace medcnn {
@@ -135,7 +136,7 @@ int64_t count_of(const json& counts, const char* key, const std::string& what) {
 const std::vector<std::string>& segmentation_metric_names() {
   static const std::vector<std::string> names = {
       "dice", "iou", "sensitivity", "specificity", "precision", "accuracy",
-      "hausdorff", "hausdorff95", "assd", "masd"};
+      "hausdorff", "hausdorff95", "assd", "masd", "rand_error"};
   return names;
 }
 
@@ -157,6 +158,8 @@ json evaluate_segmentation_case(const int64_t* pred_labels, const int64_t* ref_l
   }
   const bool want_surface =
       std::any_of(options.metrics.begin(), options.metrics.end(), is_surface_metric);
+  const bool want_rand = std::find(options.metrics.begin(), options.metrics.end(), "rand_error") !=
+                         options.metrics.end();
 
   json out;
   out["num_classes"] = options.num_classes;
@@ -181,11 +184,24 @@ json evaluate_segmentation_case(const int64_t* pred_labels, const int64_t* ref_l
       }
       sd = surface_distances(pm.data(), rm.data(), grid, roi.empty() ? nullptr : roi.data());
     }
+    double rand = 0;
+    if (want_rand) {  // the class's connected components, the reference's ignored voxels out
+      std::vector<uint8_t> pc(n), rc(n);
+      for (size_t i = 0; i < n; ++i) {
+        pc[i] = pred_labels[i] == c && ref_labels[i] != ignore;
+        rc[i] = ref_labels[i] == c;
+      }
+      std::vector<int64_t> pred_objects, ref_objects;
+      label_components(pc.data(), grid, pred_objects);
+      label_components(rc.data(), grid, ref_objects);
+      rand = adapted_rand_error(ref_objects.data(), pred_objects.data(), n).error;
+    }
     json e;
     e["class"] = c;
     for (const std::string& m : options.metrics)
-      e[m] = value_or_null(is_surface_metric(m) ? surface_metric(m, sd)
-                                                : overlap_metric(m, counts));
+      e[m] = value_or_null(m == "rand_error"        ? rand
+                           : is_surface_metric(m) ? surface_metric(m, sd)
+                                                  : overlap_metric(m, counts));
     e["pred_empty"] = counts.tp + counts.fp == 0;
     e["ref_empty"] = counts.tp + counts.fn == 0;
     e["counts"] = counts_json(counts);

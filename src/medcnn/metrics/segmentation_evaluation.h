@@ -17,7 +17,13 @@
 //                   "counts": {"tp": .., "fp": .., "fn": .., "tn": ..}}, ...],
 //    "auc": v}                  (k == 2, options.auc and fg_probability given)
 //   per_class holds classes 1..k-1 (0..k-1 with include_background), each with
-//   the metrics named in options.metrics. Empty masks: see
+//   the metrics named in options.metrics. "rand_error" (not in the defaults)
+//   is the adapted Rand error (metrics/rand_error.h, the ISBI 2012 score) of
+//   the class's connected components (face connectivity) in pred (its
+//   voxels that ref does not ignore) against those in ref, over the voxels
+//   ref labels with the class (the foreground-restricted Rand error: other
+//   classes and ignored voxels are left out); null when no two of those
+//   voxels share an object. Empty masks: see
 //   segmentation_overlap.h (dice = iou = 1 when both are empty, 0 when one is)
 //   and surface_distance.h (distances 0 when both are empty, null when one is).
 //   AUC is null when the voxels left hold one class only.
@@ -55,7 +61,7 @@ struct SegmentationMetricOptions {
 };
 
 // Every name options.metrics accepts: dice, iou, sensitivity, specificity,
-// precision, accuracy, hausdorff, hausdorff95, assd, masd.
+// precision, accuracy, hausdorff, hausdorff95, assd, masd, rand_error.
 const std::vector<std::string>& segmentation_metric_names();
 
 nlohmann::json evaluate_segmentation_case(const int64_t* pred_labels, const int64_t* ref_labels,
