@@ -50,15 +50,10 @@ std::vector<DetectedCase> run_detection(const std::vector<NetworkPtr>& models,
   DetectionOptions o = DetectionOptions::from_json(
       meta.value("detection", nlohmann::json::object()), classes, dims);
   if (score_threshold >= 0) o.score_threshold = score_threshold;
-  Compose preprocess = make_transforms(meta.value("preprocess", nlohmann::json::array()));
-  const c10::Device dev = parse_device(device);
-  check_mc_options(models, sampling.mc_samples, sampling.drop_weights);
-  const bool fuse = sampling.samples(models.size(), dims) > 1;
+  BoxModelRunner run(models, meta, device, sampling);
   DetectionOptions per_sample = o;  // a fused box needs its samples' low-score tail
-  if (fuse) per_sample.score_threshold = std::min(o.score_threshold, 0.01);
+  if (run.samples() > 1) per_sample.score_threshold = std::min(o.score_threshold, 0.01);
   if (!draw_dir.empty()) fs::create_directories(draw_dir);
-  torch::NoGradGuard no_grad;
-  std::vector<InferenceModel> fast;
   std::vector<DetectedCase> out;
   for (size_t i = 0; i < data->size(); ++i) {
     Sample s = data->get(i);
@@ -66,7 +61,7 @@ std::vector<DetectedCase> run_detection(const std::vector<NetworkPtr>& models,
     c.id = s.id;
     c.truth = s.boxes;
     const Image original = draw_dir.empty() ? Image() : s.image;
-    BoxModelPass p = forward_box_models(models, preprocess, std::move(s), dev, sampling, fast);
+    BoxModelPass p = run(std::move(s));
     std::vector<std::vector<Box>> samples;
     for (size_t t = 0; t < p.outputs.size(); ++t)
       samples.push_back(sample_boxes(p, t, [&](const at::Tensor& y) {

@@ -15,6 +15,7 @@
 #include "medcnn/infer/mc_dropout.h"
 #include "medcnn/io/files.h"
 #include "medcnn/metrics/localization.h"
+#include "medcnn/pyramid_run.h"
 #include "medcnn/metrics/uncertainty_evaluation.h"
 #include "medcnn/tasks/localization.h"
 #include "medcnn/train/experiment.h"
@@ -23,31 +24,46 @@ namespace fs = std::filesystem;
 
 namespace medcnn::cli {
 
-BoxModelPass forward_box_models(const std::vector<NetworkPtr>& models, const Compose& preprocess,
-                                Sample s, const c10::Device& device, const BoxSampling& sampling,
-                                std::vector<InferenceModel>& fast) {
+BoxModelRunner::BoxModelRunner(std::vector<NetworkPtr> models, const nlohmann::json& meta,
+                               const std::string& device, BoxSampling sampling)
+    : models_(std::move(models)),
+      preprocess_(make_transforms(meta.value("preprocess", nlohmann::json::array()))),
+      device_(parse_device(device)),
+      sampling_(sampling) {
+  check_mc_options(models_, sampling_.mc_samples, sampling_.drop_weights);
+  for (auto& m : models_) {
+    m->to(device_);
+    m->eval();
+  }
+}
+
+int64_t BoxModelRunner::samples() const {
+  return sampling_.samples(models_.size(), int(models_.at(0)->spec().spatial_dims));
+}
+
+BoxModelPass BoxModelRunner::operator()(Sample s) {
+  torch::NoGradGuard no_grad;
   BoxModelPass p;
   p.original = s.image.spatial_shape();
   Rng rng(0);
-  preprocess.apply(s, rng);
+  preprocess_.apply(s, rng);
   p.size = s.image.spatial_shape();
-  at::Tensor x = s.image.data.to(torch::kFloat).unsqueeze(0).to(device);
-  const bool mc = sampling.mc_samples > 0;
-  if (sampling.optimize && !mc && fast.size() != models.size()) {
-    fast.clear();
-    for (const auto& m : models) fast.push_back(optimize_for_inference(m, x));
+  at::Tensor x = s.image.data.to(torch::kFloat).unsqueeze(0).to(device_);
+  const bool mc = sampling_.mc_samples > 0;
+  if (sampling_.optimize && !mc && fast_.size() != models_.size()) {
+    fast_.clear();
+    for (const auto& m : models_) fast_.push_back(optimize_for_inference(m, x));
   }
   std::vector<std::vector<int64_t>> views{{}};
-  if (sampling.tta_flips)
+  if (sampling_.tta_flips)
     for (int64_t a = 0; a < int64_t(p.size.size()); ++a) views.push_back({a});
-  for (size_t k = 0; k < models.size(); ++k) {
-    models[k]->eval();
+  for (size_t k = 0; k < models_.size(); ++k) {
     for (const auto& flips : views) {
       at::Tensor v = x;
       for (int64_t a : flips) v = v.flip({a + 2});
-      for (int pass = 0; pass < std::max(1, sampling.mc_samples); ++pass) {
-        at::Tensor y = mc ? mc_forward(*models[k], v, sampling.drop_weights)
-                          : sampling.optimize ? fast[k].forward(v) : models[k]->forward(v);
+      for (int pass = 0; pass < std::max(1, sampling_.mc_samples); ++pass) {
+        at::Tensor y = mc ? mc_forward(*models_[k], v, sampling_.drop_weights)
+                          : sampling_.optimize ? fast_[k].forward(v) : models_[k]->forward(v);
         p.outputs.push_back(y.to(torch::kFloat));
         p.flips.push_back(flips);
       }
@@ -83,13 +99,12 @@ std::vector<LocalizedCase> run_localization(const std::vector<NetworkPtr>& model
                                             const nlohmann::json& meta, const DatasetPtr& data,
                                             const std::string& device,
                                             const BoxSampling& sampling) {
+  if (meta.value("localization", nlohmann::json::object()).value("method", "") == "pyramid") {
+    return run_pyramid_localization(models, meta, data, device, sampling);
+  }
   const auto classes = meta.value("classes", std::vector<std::string>{});
   const int64_t k = int64_t(classes.size());
-  Compose preprocess = make_transforms(meta.value("preprocess", nlohmann::json::array()));
-  const c10::Device dev = parse_device(device);
-  check_mc_options(models, sampling.mc_samples, sampling.drop_weights);
-  torch::NoGradGuard no_grad;
-  std::vector<InferenceModel> fast;
+  BoxModelRunner run(models, meta, device, sampling);
   std::vector<LocalizedCase> out;
   for (size_t i = 0; i < data->size(); ++i) {
     Sample s = data->get(i);
@@ -97,7 +112,7 @@ std::vector<LocalizedCase> run_localization(const std::vector<NetworkPtr>& model
     c.id = s.id;
     c.truth = s.boxes;
     c.spacing = s.image.geometry.spacing;
-    BoxModelPass p = forward_box_models(models, preprocess, std::move(s), dev, sampling, fast);
+    BoxModelPass p = run(std::move(s));
     std::vector<Box> boxes;
     Probabilities probs;
     for (size_t t = 0; t < p.outputs.size(); ++t) {

@@ -51,12 +51,24 @@ struct BoxModelPass {
   std::vector<std::vector<int64_t>> flips;
   std::vector<int64_t> original, size;
 };
-// `fast` (a vector kept by the caller across cases) holds the optimised
-// models, built on the first case. ConfigError for Monte-Carlo options the
-// networks cannot honour (infer/mc_dropout.h).
-BoxModelPass forward_box_models(const std::vector<NetworkPtr>& models, const Compose& preprocess,
-                                Sample s, const c10::Device& device, const BoxSampling& sampling,
-                                std::vector<InferenceModel>& fast);
+// Runs the cases of one box model: its models, the preprocessing stored in
+// `meta`, the device and the sampling; deterministic passes run the models
+// optimised (built on the first case). ConfigError at construction for
+// Monte-Carlo options the networks cannot honour (infer/mc_dropout.h).
+class BoxModelRunner {
+ public:
+  BoxModelRunner(std::vector<NetworkPtr> models, const nlohmann::json& meta,
+                 const std::string& device, BoxSampling sampling);
+  BoxModelPass operator()(Sample s);  // without gradients
+  int64_t samples() const;             // S per case
+
+ private:
+  std::vector<NetworkPtr> models_;
+  Compose preprocess_;
+  c10::Device device_;
+  BoxSampling sampling_;
+  std::vector<InferenceModel> fast_;
+};
 // The boxes of sample t decoded by `decode` (on the preprocessed grid),
 // flipped back and scaled to the input's grid.
 std::vector<Box> sample_boxes(const BoxModelPass& p, size_t t,

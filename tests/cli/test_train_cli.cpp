@@ -13,6 +13,7 @@
 
 namespace fs = std::filesystem;
 using medcnn::test::CommandResult;
+using medcnn::test::read_json;
 using medcnn::test::run_medcnn;
 using medcnn::test::run_oracle;
 using medcnn::test::TempDir;
@@ -20,11 +21,6 @@ using medcnn::test::write_text;
 using nlohmann::json;
 
 namespace {
-
-json read_json(const std::string& path) {
-  std::ifstream f(path);
-  return json::parse(f);
-}
 
 int csv_rows(const std::string& path) {
   std::ifstream f(path);

@@ -84,6 +84,12 @@ CommandResult run_medcnn(const std::vector<std::string>& args) {
   return run_command(cmd);
 }
 
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw std::runtime_error("cannot open " + path);
+  return nlohmann::json::parse(f);
+}
+
 nlohmann::json run_oracle(const std::string& script, const std::vector<std::string>& args) {
   std::string cmd = "/usr/bin/python3 " + shell_quote(oracle_script(script));
   for (const auto& a : args) cmd += " " + shell_quote(a);

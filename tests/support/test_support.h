@@ -49,6 +49,8 @@ nlohmann::json run_oracle(const std::string& script, const std::vector<std::stri
 std::string shell_quote(const std::string& s);
 // Writes bytes to path, creating its parent folders.
 void write_text(const std::string& path, const std::string& bytes);
+// Parses the JSON file at path (a missing or malformed file throws).
+nlohmann::json read_json(const std::string& path);
 
 // Runs f and returns the message of the E it throws; fails the test
 // (ADD_FAILURE) and returns "" when it throws nothing or another exception.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 
@@ -18,7 +19,9 @@
 #include "medcnn/infer/predictions_csv.h"
 #include "medcnn/infer/postprocess.h"
 #include "medcnn/infer/predictor.h"
+#include "medcnn/infer/pyramid_search.h"
 #include "medcnn/io/files.h"
+#include "medcnn/metrics/localization.h"
 #include "medcnn/metrics/operating_point.h"
 #include "medcnn/tasks/classification.h"
 #include "medcnn/tasks/detection.h"
@@ -26,6 +29,7 @@
 #include "medcnn/tasks/segmentation.h"
 #include "medcnn/data/box_classes_dataset.h"
 #include "medcnn/data/single_object_dataset.h"
+#include "medcnn/data/window_dataset.h"
 #include "medcnn/train/checkpoint.h"
 #include "medcnn/train/trainer.h"
 #include "medcnn/train/transfer.h"
@@ -42,7 +46,11 @@ json defaults() {
     "seed": 0,
     "classes": [],
     "inferer": {},
-    "localization": {"box_weight": 5.0, "giou_weight": 2.0},
+    "localization": {"box_weight": 5.0, "giou_weight": 2.0, "method": "regression",
+                     "window_size": 64, "positives": 8, "negatives": 24,
+                     "hard_fraction": 0.5, "jitter": 0.1, "negative_iou": 0.45,
+                     "scales": [], "window_sizes": [],
+                     "stride": 0.25, "aspect": 1.0, "refine_top": 4, "batch_size": 256},
     "detection": {"size_weight": 1.0, "offset_weight": 1.0, "score_threshold": 0.01,
                   "nms_iou": 0.5, "max_detections": 100},
     "postprocess": [],
@@ -167,6 +175,7 @@ class Experiment {
     segmentation_ = config_["task"] == "segmentation";
     localization_ = config_["task"] == "localization";
     if (localization_) {
+      pyramid_ = config_["localization"]["method"] == "pyramid";
       // One object per case: its class is the label (folds stratify by it).
       pool_ = std::make_shared<SingleObjectDataset>(pool_,
                                                     string_list(config_["classes"], "classes"));
@@ -209,9 +218,14 @@ class Experiment {
     net["in_channels"] = first.image.data.size(0);
     net["spatial_dims"] = first.image.data.dim() - 1;
     net["num_classes"] = (int64_t)classes_.size();
-    if (localization_)
+    if (localization_ && !pyramid_)
       net["num_classes"] = localization_outputs((int64_t)classes_.size(),
                                                 int(first.image.data.dim() - 1));
+    if (pyramid_) {  // windows of the images: background + the object classes
+      net["num_classes"] = (int64_t)classes_.size() + 1;
+      pyramid_model(int(first.image.data.dim() - 1));  // ConfigError early for bad keys
+      window_options(0);
+    }
     if (detection_)
       net["num_classes"] = detection_outputs((int64_t)classes_.size(),
                                              int(first.image.data.dim() - 1));
@@ -346,6 +360,12 @@ class Experiment {
       so.metrics = string_list(ev["metrics"], "evaluate.metrics");
       so.inferer = SlidingWindowOptions::from_json(config_["inferer"], "inferer");
       task = std::make_shared<SegmentationTask>(so);
+    } else if (pyramid_) {
+      co.class_names = window_classes();
+      co.loss = config_["loss"];
+      co.metrics = string_list(ev["metrics"], "evaluate.metrics");
+      co.bootstrap = 0;
+      co.seed = spec.seed;  // the task is made below, with the window counts
     } else if (localization_) {
       LocalizationOptions lo;
       lo.class_names = classes_;
@@ -365,6 +385,16 @@ class Experiment {
       task = std::make_shared<ClassificationTask>(co);
     }
 
+    // The pyramid localizer trains on windows cut from the (preprocessed) images.
+    DatasetPtr train_data = spec.train, val_data = spec.val;
+    if (pyramid_) {
+      train_data = std::make_shared<WindowDataset>(spec.train, window_options(spec.seed));
+      val_data = std::make_shared<WindowDataset>(spec.val, window_options(spec.seed));
+      spdlog::info("pyramid: training on {}", train_data->describe());
+      co.class_counts = counts_of(train_data->labels(), classes_.size() + 1);
+      task = std::make_shared<ClassificationTask>(co);
+    }
+
     LoaderOptions lo;
     lo.batch_size = t["batch_size"];
     lo.workers = t["workers"];
@@ -377,17 +407,20 @@ class Experiment {
       if (segmentation_)
         throw ConfigError("train.sampler", "\"balanced\" needs class labels; for segmentation use "
                                            "RandCropByPosNegLabel's pos/neg to balance patches");
-      lo.sampler = std::make_shared<ClassBalancedSampler>(spec.train->labels(), spec.seed);
+      lo.sampler = std::make_shared<ClassBalancedSampler>(train_data->labels(), spec.seed);
     } else if (sampler != "none") {
       throw ConfigError("train.sampler", "expected \"none\" or \"balanced\", got '" + sampler + "'");
     }
     if (repeats != 1) {
       if (lo.sampler) throw ConfigError("train.repeats", "cannot be combined with train.sampler");
-      lo.sampler = std::make_shared<RepeatSampler>(spec.train->size(), repeats, spec.seed);
+      lo.sampler = std::make_shared<RepeatSampler>(train_data->size(), repeats, spec.seed);
     }
-    const size_t epoch_length = lo.sampler ? lo.sampler->size() : spec.train->size();
+    const size_t epoch_length = lo.sampler ? lo.sampler->size() : train_data->size();
     lo.drop_last = epoch_length > (size_t)lo.batch_size;
-    DataLoader train_loader(spec.train, make_transforms(train_chain_), lo);
+    if (pyramid_) lo.cache = false;  // windows are cut from images WindowDataset keeps
+    // windows are preprocessed already: they get the augmentation only
+    DataLoader train_loader(train_data,
+                            make_transforms(pyramid_ ? config_["augment"] : train_chain_), lo);
     LoaderOptions vo = lo;
     vo.shuffle = false;
     vo.drop_last = false;
@@ -396,8 +429,8 @@ class Experiment {
       vo.batch_size = 1;        // whole images, of any size, through the sliding window
       vo.keep_samples = true;   // their spacing, for surface distances
     }
-    if (localization_) vo.keep_samples = true;  // their spacing, for centroid errors in mm
-    DataLoader val_loader(spec.val, make_transforms(preprocess_), vo);
+    if (localization_ && !pyramid_) vo.keep_samples = true;  // spacing, for centroid errors in mm
+    DataLoader val_loader(val_data, make_transforms(pyramid_ ? json::array() : preprocess_), vo);
 
     TrainerOptions to;
     to.epochs = t["epochs"];
@@ -415,6 +448,11 @@ class Experiment {
     to.meta = {{"task", config_["task"]}, {"classes", classes_}, {"preprocess", preprocess_},
                {"config", config_}};
     if (detection_) to.meta["detection"] = detection_options().to_json();
+    if (pyramid_) {
+      const int dims = config_["network"]["spatial_dims"].get<int>();
+      to.meta["localization"] = pyramid_model(dims).to_meta();
+      to.meta["localization"]["window_classes"] = window_classes();
+    }
     if (segmentation_) {
       to.meta["inferer"] = config_["inferer"];
       to.meta["postprocess"] = config_["postprocess"];
@@ -427,12 +465,167 @@ class Experiment {
       spdlog::info("{} finished earlier, reusing it", spec.dir);
       load_weights(*net, best);
     }
-    if (!classification())
+    if (pyramid_)
+      score_pyramid(spec, trainer, *task, val_loader, net, outcome);
+    else if (!classification())
       score_with_task(spec, trainer, *task, val_loader, vo, outcome);
     else
       score_classification(spec, net, co, lo, outcome);
     write_file_atomically(spec.dir + "/done.json", json{{"threshold", outcome.rule.threshold}, {"rule", outcome.rule.name}}.dump() + "\n");
     return outcome;
+  }
+
+  // Pyramid localizer: the window classifier's metrics on the validation
+  // windows, then the window search on the validation IMAGES (a single run)
+  // or the held-out ones (a CV fold; the inner split's windows only, to save
+  // the search's time): their localization evaluation is what the run reports.
+  void score_pyramid(const RunSpec& spec, Trainer& trainer, Task& task, DataLoader& val_loader,
+                     const NetworkPtr& net, RunOutcome& outcome) {
+    outcome.rule = DecisionRule::argmax();
+    trainer.validate(val_loader);
+    json windows = task.evaluation();
+    json window_metrics = json::object();
+    for (const auto& [k, v] : windows["metrics"].items())
+      window_metrics[k] = v.is_object() ? v["value"] : v;
+    auto score = [&](const DatasetPtr& images, const std::string& prefix) {
+      json e = pyramid_localization(images, net);
+      e["window_metrics"] = window_metrics;  // on the validation windows
+      write_file_atomically(spec.dir + "/" + prefix + "_evaluation.json", e.dump(2) + "\n");
+      return e;
+    };
+    if (!spec.heldout) {
+      json val_eval = score(spec.val, "val");
+      outcome.val_metrics = val_eval["metrics"];
+    } else {  // CV: the held-out images are searched, the inner split's windows scored
+      json e = {{"task", "localization"}, {"method", "pyramid"},
+                {"window_metrics", window_metrics}};
+      write_file_atomically(spec.dir + "/val_evaluation.json", e.dump(2) + "\n");
+      outcome.heldout_evaluation = score(spec.heldout, "heldout");
+    }
+    outcome.val_metrics["window_auc"] = window_metrics.value("auc", json());
+  }
+
+  // The window search over whole images (each through the preprocessing;
+  // boxes scaled back to the image's own grid) and its localization metrics.
+  json pyramid_localization(const DatasetPtr& images, const NetworkPtr& net) {
+    const PyramidModel pm = pyramid_model(config_["network"]["spatial_dims"].get<int>());
+    const Compose pre = make_transforms(preprocess_);
+    const c10::Device dev = parse_device(options_.device);
+    const WindowScorer scorer = network_window_scorer({net}, dev);
+    std::vector<Box> pred, truth;
+    std::vector<std::array<double, 3>> spacing;
+    std::vector<std::string> ids;
+    size_t windows = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (size_t i = 0; i < images->size(); ++i) {
+      Sample s = images->get(i);
+      if (s.boxes.size() != 1)
+        throw DataError(s.id, "the pyramid localizer's evaluation needs one box per case");
+      ids.push_back(s.id);
+      truth.push_back(s.boxes[0]);
+      spacing.push_back(s.image.geometry.spacing);
+      const std::vector<int64_t> original = s.image.spatial_shape();
+      Rng rng(0);
+      pre.apply(s, rng);
+      const std::vector<int64_t> size = s.image.spatial_shape();
+      PyramidResult r = pyramid_search(s.image.data.to(dev, torch::kFloat), scorer,
+                                       pm.window_size, pm.options);
+      windows += r.windows;
+      Box b = r.box;
+      for (int a = 0; a < b.dims; ++a) {  // back to the image's own grid
+        const double f = double(original[original.size() - 1 - a]) /
+                         double(size[size.size() - 1 - a]);
+        b.lo[a] *= f;
+        b.hi[a] *= f;
+      }
+      pred.push_back(b);
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    LocalizationResult r = evaluate_localization(pred, truth, spacing, classes_.size() >= 2);
+    spdlog::info("pyramid search: {} images, {} windows, {:.1f} s: accuracy (IoU >= 0.5) {:.4f}, "
+                 "mean IoU {:.4f}", ids.size(), windows, seconds, r.accuracy, r.mean_iou);
+    json cases = json::array();
+    for (size_t i = 0; i < ids.size(); ++i) {
+      json box = json::array();  // x0 y0 [z0] x1 y1 [z1], the image's own grid
+      for (int a = 0; a < pred[i].dims; ++a) box.push_back(pred[i].lo[a]);
+      for (int a = 0; a < pred[i].dims; ++a) box.push_back(pred[i].hi[a]);
+      cases.push_back({{"id", ids[i]}, {"class", classes_.at(truth[i].label)},
+                       {"predicted_class", classes_.at(pred[i].label)}, {"iou", r.iou[i]},
+                       {"score", pred[i].score}, {"box", box},
+                       {"centroid_error_px", r.centroid_error_px[i]}});
+    }
+    return {{"task", "localization"}, {"method", "pyramid"}, {"n", ids.size()},
+            {"classes", classes_}, {"windows_scored", windows}, {"seconds", seconds},
+            {"metrics", {{"accuracy", r.accuracy}, {"mean_iou", r.mean_iou},
+                         {"mean_centroid_error_px", r.mean_centroid_error_px},
+                         {"mean_centroid_error_mm", r.mean_centroid_error_mm}}},
+            {"cases", cases}};
+  }
+
+  // [localization]'s window-search keys as PyramidOptions, and the window size.
+  PyramidModel pyramid_model(int dims) const {
+    const json& l = config_["localization"];
+    PyramidModel m;
+    json o = json::object();
+    for (const char* k : {"scales", "window_sizes", "aspect", "stride", "batch_size", "refine_top"})
+      o[k] = l[k];
+    m.options = PyramidOptions::from_json(o, "localization");
+    const json& ws = l["window_size"];
+    if (ws.is_number_integer()) {
+      m.window_size.assign(size_t(dims), ws.get<int64_t>());
+    } else if (ws.is_array() && ws.size() == size_t(dims)) {
+      for (const auto& v : ws) {
+        if (!v.is_number_integer())
+          throw ConfigError("localization.window_size", "expected integers, got " + v.dump());
+        m.window_size.push_back(v.get<int64_t>());
+      }
+    } else {
+      throw ConfigError("localization.window_size", "expected one integer or " +
+                                                        std::to_string(dims) + " (tensor order)");
+    }
+    for (auto v : m.window_size)
+      if (v < 8) throw ConfigError("localization.window_size", "every side must be >= 8");
+    return m;
+  }
+
+  WindowDatasetOptions window_options(uint64_t seed) const {
+    const json& l = config_["localization"];
+    const PyramidModel m = pyramid_model(config_["network"]["spatial_dims"].get<int>());
+    WindowDatasetOptions w;
+    w.window_size = m.window_size;
+    w.scales = m.options.scales;
+    w.window_sizes = m.options.window_sizes;
+    w.aspect = m.options.aspect;
+    auto count = [&](const char* key) {
+      if (!l[key].is_number_integer() || l[key].get<int64_t>() < 0)
+        throw ConfigError(std::string("localization.") + key, "expected an integer >= 0");
+      return l[key].get<int64_t>();
+    };
+    w.positives = count("positives");
+    w.negatives = count("negatives");
+    if (!l["hard_fraction"].is_number() || l["hard_fraction"].get<double>() < 0 ||
+        l["hard_fraction"].get<double>() > 1)
+      throw ConfigError("localization.hard_fraction", "expected a number in [0, 1]");
+    w.hard_fraction = l["hard_fraction"];
+    for (const char* k : {"jitter", "negative_iou"})
+      if (!l[k].is_number())
+        throw ConfigError(std::string("localization.") + k, "expected a number");
+    w.jitter = l["jitter"];
+    w.negative_iou = l["negative_iou"];
+    if (!(w.jitter >= 0 && w.jitter <= 0.5))
+      throw ConfigError("localization.jitter", "must be in [0, 0.5]");
+    if (!(w.negative_iou > 0 && w.negative_iou <= 0.6))
+      throw ConfigError("localization.negative_iou", "must be in (0, 0.6]");
+    w.seed = seed;
+    w.preprocess = std::make_shared<Compose>(make_transforms(preprocess_));
+    return w;
+  }
+
+  std::vector<std::string> window_classes() const {
+    std::vector<std::string> c{"background"};
+    c.insert(c.end(), classes_.begin(), classes_.end());
+    return c;
   }
 
   // Segmentation and localization: the task's evaluation of the best model
@@ -506,6 +699,7 @@ class Experiment {
 
   bool segmentation_ = false;
   bool localization_ = false;
+  bool pyramid_ = false;  // localization by a window classifier and the pyramid search
   bool detection_ = false;
 };
 
@@ -523,6 +717,16 @@ nlohmann::json resolve_config(nlohmann::json config, const std::string& config_d
     base["evaluate"]["threshold"] = "argmax";
     base["evaluate"]["metrics"] = json::array();
     base["train"]["monitor"] = "mean_iou";
+    base["localization"]["scales"] = default_pyramid_scales();
+    const json loc = config.value("localization", json::object());
+    const json method = loc.is_object() ? loc.value("method", json("regression")) : json();
+    if (method != "regression" && method != "pyramid")
+      throw ConfigError("localization.method", "expected \"regression\" or \"pyramid\", got " +
+                                                   method.dump());
+    if (method == "pyramid") {  // a window classifier: background + the object classes
+      base["evaluate"]["metrics"] = {"auc", "accuracy"};
+      base["train"]["monitor"] = "auc";
+    }
   } else if (task == "detection") {
     base["network"] = {{"name", "centernet"}};
     base["evaluate"]["threshold"] = "argmax";
