@@ -52,10 +52,12 @@
 #include "medcnn/train/precision.h"
 
 #include "bench_common.h"
+#include "child_process.h"
 
 using namespace medcnn;
 using medcnn::bench::Clock;
 using medcnn::bench::fmt;
+using medcnn::bench::measure_in_child;
 using medcnn::bench::seconds_since;
 using nlohmann::json;
 
@@ -139,39 +141,6 @@ json worker(const std::string& mode, const Shape& s, double seconds, double scor
   return r;
 }
 
-// Runs argv in a child process; returns its stdout's JSON line with the
-// child's peak resident memory (MiB) added.
-json measure(const std::vector<std::string>& argv) {
-  int fd[2];
-  if (pipe(fd) != 0) throw IoError("pipe", "cannot create");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fd[1], 1);
-    close(fd[0]);
-    close(fd[1]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(fd[1]);
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = read(fd[0], buf, sizeof buf)) > 0;) out.append(buf, size_t(n));
-  close(fd[0]);
-  int status = 0;
-  struct rusage ru {};
-  wait4(pid, &status, 0, &ru);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw Error(argv[0], "measurement failed (status " + std::to_string(status) + "): " + out);
-  json r;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);)
-    if (!line.empty() && line[0] == '{') r = json::parse(line);
-  r["peak_rss_mib"] = ru.ru_maxrss / 1024.0;
-  return r;
-}
 
 std::string loadavg() {
   std::ifstream f("/proc/loadavg");
@@ -272,7 +241,7 @@ int main(int argc, char** argv) {
           for (const auto& m : mine) {
             std::vector<std::string> args{exe, "--worker", m};
             for (const auto& a : common(s, batch)) args.push_back(a);
-            json row = measure(args);
+            json row = measure_in_child(args);
             row["round"] = r;
             std::cerr << row.dump() << "\n";
             rows.push_back(row);
@@ -283,7 +252,7 @@ int main(int argc, char** argv) {
                                           std::string(MEDCNN_SOURCE_DIR) + "/bench/detection_peer.py",
                                           "--mode", m, "--expect-params", std::to_string(params)};
             for (const auto& a : common(s, batch)) args.push_back(a);
-            json row = measure(args);
+            json row = measure_in_child(args);
             row["round"] = r;
             std::cerr << row.dump() << "\n";
             rows.push_back(row);

@@ -54,10 +54,12 @@
 #include "medcnn/transforms/transform.h"
 
 #include "bench_common.h"
+#include "child_process.h"
 
 using namespace medcnn;
 using medcnn::bench::Clock;
 using medcnn::bench::fmt;
+using medcnn::bench::measure_in_child;
 using medcnn::bench::seconds_since;
 using nlohmann::json;
 
@@ -189,39 +191,6 @@ json worker_train(const std::string& mode, double seconds) {
           {"params", parameters(net)}, {"precision", precision_name(trainer.precision())}};
 }
 
-// Runs argv in a child process; returns its stdout's JSON line with the
-// child's peak resident memory (MiB) added.
-json measure(const std::vector<std::string>& argv) {
-  int fd[2];
-  if (pipe(fd) != 0) throw IoError("pipe", "cannot create");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(fd[1], 1);
-    close(fd[0]);
-    close(fd[1]);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(fd[1]);
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = read(fd[0], buf, sizeof buf)) > 0;) out.append(buf, size_t(n));
-  close(fd[0]);
-  int status = 0;
-  struct rusage ru {};
-  wait4(pid, &status, 0, &ru);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw Error(argv[0], "measurement failed (status " + std::to_string(status) + "): " + out);
-  json r;
-  std::istringstream lines(out);
-  for (std::string line; std::getline(lines, line);)
-    if (!line.empty() && line[0] == '{') r = json::parse(line);
-  r["peak_rss_mib"] = ru.ru_maxrss / 1024.0;
-  return r;
-}
 
 }  // namespace
 
@@ -268,7 +237,7 @@ int main(int argc, char** argv) {
       std::vector<std::string> mine = mode == "train" ? std::vector<std::string>{"train", "train_fp32"}
                                                       : std::vector<std::string>{mode, mode + "_eager"};
       for (const auto& m : mine) {
-        json row = measure({exe, "--worker", m, "--threads", std::to_string(t), "--seconds",
+        json row = measure_in_child({exe, "--worker", m, "--threads", std::to_string(t), "--seconds",
                             fmt(seconds, 1)});
         row["round"] = r;
         std::cerr << row.dump() << "\n";
@@ -278,7 +247,7 @@ int main(int argc, char** argv) {
       std::vector<std::string> theirs = mode == "train" ? std::vector<std::string>{"train", "train_bf16"}
                                                         : std::vector<std::string>{mode, mode + "_jit"};
       for (const auto& m : theirs) {
-        json row = measure({python, std::string(MEDCNN_SOURCE_DIR) + "/bench/segmentation_peer.py",
+        json row = measure_in_child({python, std::string(MEDCNN_SOURCE_DIR) + "/bench/segmentation_peer.py",
                             "--mode", m, "--threads", std::to_string(t), "--seconds",
                             fmt(seconds, 1)});
         row["round"] = r;

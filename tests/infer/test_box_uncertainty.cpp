@@ -7,21 +7,14 @@
 
 #include "medcnn/core/error.h"
 #include "medcnn/infer/box_uncertainty.h"
+#include "test_boxes.h"
 #include "test_support.h"
 
 using namespace medcnn;
 namespace mt = medcnn::test;
+using mt::box2;
 
 namespace {
-
-Box box2(double x0, double y0, double x1, double y1, int label = 0, float score = 1.0f) {
-  Box b;
-  b.lo = {x0, y0, 0};
-  b.hi = {x1, y1, 0};
-  b.label = label;
-  b.score = score;
-  return b;
-}
 
 double h(std::vector<double> p) {  // entropy, natural log
   double v = 0;

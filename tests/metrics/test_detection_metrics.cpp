@@ -11,6 +11,7 @@
 #include "medcnn/metrics/froc.h"
 #include "medcnn/metrics/localization.h"
 #include "metrics_cases.h"
+#include "test_boxes.h"
 
 using namespace medcnn;
 using namespace medcnn::test;
@@ -19,45 +20,6 @@ using nlohmann::json;
 namespace {
 
 constexpr double kTol = 1e-12;
-
-Box box2(double x0, double y0, double x1, double y1, int label = 0, float score = 1.0f) {
-  Box b;
-  b.dims = 2;
-  b.lo = {x0, y0, 0};
-  b.hi = {x1, y1, 0};
-  b.label = label;
-  b.score = score;
-  return b;
-}
-
-Box box3(std::array<double, 3> lo, std::array<double, 3> hi, int label = 0, float score = 1.0f) {
-  Box b;
-  b.dims = 3;
-  b.lo = lo;
-  b.hi = hi;
-  b.label = label;
-  b.score = score;
-  return b;
-}
-
-json box_json(const Box& b) {
-  json lo = json::array(), hi = json::array();
-  for (int a = 0; a < b.dims; ++a) {
-    lo.push_back(b.lo[static_cast<size_t>(a)]);
-    hi.push_back(b.hi[static_cast<size_t>(a)]);
-  }
-  return {{"lo", lo}, {"hi", hi}, {"label", b.label}, {"score", static_cast<double>(b.score)}};
-}
-
-json boxes_json(const BoxesPerImage& boxes) {
-  json out = json::array();
-  for (const auto& image : boxes) {
-    json list = json::array();
-    for (const Box& b : image) list.push_back(box_json(b));
-    out.push_back(list);
-  }
-  return out;
-}
 
 // ---- seeded random cases ---------------------------------------------------
 

@@ -12,51 +12,18 @@
 #include "medcnn/core/error.h"
 #include "medcnn/metrics/detection.h"
 #include "medcnn/tasks/detection.h"
+#include "test_boxes.h"
 #include "test_support.h"
 
 using namespace medcnn;
 namespace mt = medcnn::test;
+using mt::box2;
+using mt::box3;
+using mt::box_json;
+using mt::boxes_json;
 using nlohmann::json;
 
 namespace {
-
-Box box2(double x0, double y0, double x1, double y1, int label, float score = 1.0f) {
-  Box b;
-  b.dims = 2;
-  b.lo = {x0, y0, 0};
-  b.hi = {x1, y1, 0};
-  b.label = label;
-  b.score = score;
-  return b;
-}
-
-Box box3(std::array<double, 3> lo, std::array<double, 3> hi, int label) {
-  Box b;
-  b.dims = 3;
-  b.lo = lo;
-  b.hi = hi;
-  b.label = label;
-  return b;
-}
-
-json box_json(const Box& b) {
-  json lo = json::array(), hi = json::array();
-  for (size_t a = 0; a < size_t(b.dims); ++a) {
-    lo.push_back(b.lo[a]);
-    hi.push_back(b.hi[a]);
-  }
-  return {{"lo", lo}, {"hi", hi}, {"label", b.label}, {"score", double(b.score)}};
-}
-
-json boxes_json(const std::vector<std::vector<Box>>& boxes) {
-  json out = json::array();
-  for (const auto& image : boxes) {
-    json list = json::array();
-    for (const Box& b : image) list.push_back(box_json(b));
-    out.push_back(list);
-  }
-  return out;
-}
 
 json tensor_json(const at::Tensor& t) {
   at::Tensor c = t.detach().to(torch::kCPU, torch::kFloat64).contiguous();
