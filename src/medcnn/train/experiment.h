@@ -28,6 +28,13 @@
 //    images are scored whole through the sliding window ([inferer]) into
 //    val_/heldout_evaluation.json (no predictions CSV, no threshold); the
 //    model's inferer and [[postprocess]] are stored in its checkpoint.
+//  - task = "localization" (docs/localization.md): the cases with exactly one
+//    box of `classes`; [localization] method = "regression" (a box head,
+//    K + 2 dims outputs) or "pyramid" (a window classifier, K + 1 outputs,
+//    trained on windows cut from each split's images; validation and
+//    held-out folds are scored by the window search on whole images).
+//  - task = "detection" (docs/detection.md): every case with its boxes of
+//    `classes`; a CenterNet-style network; folds are plain.
 //  - Errors: ConfigError naming the key for a bad value; the data layer's
 //    errors for bad data.
 #pragma once
