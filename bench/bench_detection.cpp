@@ -53,11 +53,14 @@
 
 #include "bench_common.h"
 #include "child_process.h"
+#include "timing.h"
 
 using namespace medcnn;
 using medcnn::bench::Clock;
 using medcnn::bench::fmt;
 using medcnn::bench::measure_in_child;
+using medcnn::bench::median_of;
+using medcnn::bench::parameters;
 using medcnn::bench::seconds_since;
 using nlohmann::json;
 
@@ -74,26 +77,6 @@ NetworkPtr make_centernet() {
   s.spatial_dims = 2;
   s.params = {{"width", 32}, {"neck_width", 64}, {"blocks", {2, 2, 2, 2}}};
   return make_network(s);
-}
-
-int64_t parameters(const NetworkPtr& net) {
-  int64_t n = 0;
-  for (const auto& p : net->parameters()) n += p.numel();
-  return n;
-}
-
-json median_of(const std::function<void()>& run, double seconds) {
-  for (int i = 0; i < 2; ++i) run();
-  std::vector<double> ms;
-  const auto end = Clock::now() + std::chrono::duration<double>(seconds);
-  while (ms.size() < 5 || Clock::now() < end) {
-    const auto t0 = Clock::now();
-    run();
-    ms.push_back(seconds_since(t0) * 1000);
-  }
-  std::sort(ms.begin(), ms.end());
-  const size_t n = ms.size();
-  return {{"median_ms", n % 2 ? ms[n / 2] : 0.5 * (ms[n / 2 - 1] + ms[n / 2])}, {"runs", n}};
 }
 
 struct Shape {
