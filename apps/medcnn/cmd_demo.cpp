@@ -110,6 +110,7 @@ json demo_segmentation(const DemoArgs& a, const GlobalOptions& g, const std::str
   so.window = SlidingWindowOptions::from_json(meta["inferer"], "inferer");
   so.device = g.device;
   so.show_progress = false;
+  so.input_grid = false;  // scored against the preprocessed reference
   Segmenter seg(models, make_transforms(meta["preprocess"]), so);
   auto test = std::make_shared<CsvDataset>(test_manifest);
   std::vector<SegmentationCase> cases;

@@ -117,7 +117,9 @@ void run_segmentation_model(const EvaluateArgs& a, const GlobalOptions& g,
                             std::vector<NetworkPtr> models, const nlohmann::json& meta) {
   if (a.md.data.empty()) throw ConfigError("--data", "a data set is needed");
   DatasetPtr ds = open_data(a.md.data, a.md.splits);
-  Segmenter seg = model_segmenter(std::move(models), meta, a.md, g, SegmenterOptions());
+  SegmenterOptions so;
+  so.input_grid = false;  // the maps stay on the grid of the preprocessed reference
+  Segmenter seg = model_segmenter(std::move(models), meta, a.md, g, so);
   std::vector<std::string> classes = meta.value("classes", std::vector<std::string>{});
   std::vector<SegmentationCase> cases;
   for (size_t i = 0; i < ds->size(); ++i) {

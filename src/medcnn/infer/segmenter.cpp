@@ -12,6 +12,7 @@
 #include "medcnn/infer/mc_dropout.h"
 #include "medcnn/infer/optimize.h"
 #include "medcnn/io/image_io.h"
+#include "medcnn/transforms/spatial/resample_ops.h"
 
 namespace fs = std::filesystem;
 
@@ -32,7 +33,7 @@ Segmenter::Segmenter(std::vector<NetworkPtr> models, Compose preprocess, Segment
 }
 
 SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const {
-  const std::vector<int64_t> original = sample.image.spatial_shape();
+  const Image input = sample.image;  // its grid (the pixels are not used)
   Rng rng(0);
   preprocess_.apply(sample, rng);
   const c10::Device device = parse_device(options_.device);
@@ -56,6 +57,7 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
     }
   }
   int64_t samples = 0;
+  const bool several = models_.size() * views.size() * std::max(1, options_.mc_samples) > 1;
   for (size_t m = 0; m < models_.size(); ++m) {
     const NetworkPtr& model = models_[m];
     auto window = [&](const at::Tensor& w) {
@@ -70,6 +72,7 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
         at::Tensor p = torch::softmax(sliding_window_inference(v, window, options_.window), 1);
         if (!axes.empty()) p = p.flip(axes);
         sum = sum.defined() ? sum + p : p;
+        if (!several) continue;  // one sample: no spread to measure
         sum_squares = sum_squares.defined() ? sum_squares + p * p : p * p;
         sum_entropy = sum_entropy.defined() ? sum_entropy + entropy(p) : entropy(p);
       }
@@ -82,11 +85,29 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
     mi = (h - (sum_entropy / double(samples))[0].cpu()).clamp_min(0);
     variance = (sum_squares / double(samples) - mean * mean).clamp_min(0).mean(1)[0].cpu();
   }
+  // Back to the input's grid when preprocessing resampled, cropped or
+  // reoriented it: linear by physical position; what lies outside the
+  // preprocessed grid is background.
+  const bool changed = sample.image.spatial_shape() != input.spatial_shape() ||
+                       !sample.image.geometry.same_as(input.geometry);
+  const Image& grid = changed && options_.input_grid ? input : sample.image;
+  if (changed && options_.input_grid) {
+    auto back = [&](const at::Tensor& m) {
+      return spatial_ops::resample_onto(m, sample.image.geometry, input.geometry,
+                                        input.spatial_shape(), /*nearest=*/false,
+                                        spatial_ops::Padding::Zeros);
+    };
+    probs = back(probs);
+    probs[0] += (1.0 - probs.sum(0)).clamp_min(0.0);
+    h = back(h.unsqueeze(0))[0];
+    if (mi.defined()) mi = back(mi.unsqueeze(0))[0];
+    if (variance.defined()) variance = back(variance.unsqueeze(0))[0];
+  }
   at::Tensor labels = probs.argmax(0, /*keepdim=*/true);
   auto roi_it = sample.meta.find("roi_path");
   if (roi_it != sample.meta.end()) {
     Image roi = read_image(roi_it->second);
-    if (roi.spatial_shape() == sample.image.spatial_shape()) {
+    if (roi.spatial_shape() == grid.spatial_shape()) {
       at::Tensor outside = roi.data.narrow(0, 0, 1).eq(0);
       labels.masked_fill_(outside, 0);
       probs.masked_fill_(outside.expand_as(probs), 0.0);
@@ -105,14 +126,14 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
     throw ConfigError("predict", "more than 255 classes cannot be written as a uint8 label map");
   SegmentationResult r;
   r.id = sample.id;
-  r.grid_changed = sample.image.spatial_shape() != original;
-  r.probabilities = sample.image.with_data(probs, PixelType::Float32);
-  r.labels = sample.image.with_data(labels.to(torch::kByte), PixelType::UInt8);
-  r.entropy = sample.image.with_data(h.unsqueeze(0).contiguous(), PixelType::Float32);
+  r.grid_changed = changed && !options_.input_grid;
+  r.probabilities = grid.with_data(probs.contiguous(), PixelType::Float32);
+  r.labels = grid.with_data(labels.to(torch::kByte), PixelType::UInt8);
+  r.entropy = grid.with_data(h.unsqueeze(0).contiguous(), PixelType::Float32);
   if (mi.defined())
-    r.mutual_information = sample.image.with_data(mi.unsqueeze(0).contiguous(), PixelType::Float32);
+    r.mutual_information = grid.with_data(mi.unsqueeze(0).contiguous(), PixelType::Float32);
   if (variance.defined())
-    r.variance = sample.image.with_data(variance.unsqueeze(0).contiguous(), PixelType::Float32);
+    r.variance = grid.with_data(variance.unsqueeze(0).contiguous(), PixelType::Float32);
   if (preprocessed) *preprocessed = std::move(sample);
   return r;
 }

@@ -35,8 +35,14 @@
 //    outside the ROI. With options.write_uncertainty predict writes them as
 //    <id>_entropy.<ext>, <id>_mi.<ext> and <id>_variance.<ext> (probability
 //    format).
-//  - When preprocessing changes the grid (resampling, cropping), the maps
-//    lie on the preprocessed grid and a warning names the case.
+//  - When preprocessing changes the grid (Spacing, Orientation, a crop,
+//    Resize), the probability and uncertainty maps are resampled back onto
+//    the input's own grid by physical position (linear; voxels outside the
+//    preprocessed grid are background) before the argmax, the ROI and the
+//    post-processing, so the written maps overlay the input exactly (as
+//    nnU-Net's export). options.input_grid = false keeps them on the
+//    preprocessed grid (evaluate compares them with the preprocessed
+//    reference) and the writer warns, naming the case.
 #pragma once
 #include <nlohmann/json.hpp>
 
@@ -68,6 +74,7 @@ struct SegmenterOptions {
   std::string label_format;        // "" = png (2-D) / nii.gz (3-D)
   std::string probability_format;  // "" = tif (2-D) / nii.gz (3-D)
   bool show_progress = true;
+  bool input_grid = true;  // maps back on the input's grid (see the contract)
 };
 
 struct SegmentationResult {

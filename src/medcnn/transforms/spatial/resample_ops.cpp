@@ -91,6 +91,34 @@ struct Shape3 {
 };
 }  // namespace
 
+Matrix grid_to_grid(const Geometry& from, const Geometry& to) {
+  if (from.dims != to.dims) throw std::logic_error("grid_to_grid: grids of different dims");
+  const int d = to.dims, n = d + 1;
+  // Index (image axis order, x first) -> physical point, homogeneous.
+  auto index_to_physical = [&](const Geometry& g) {
+    Matrix m = identity_matrix(d);
+    for (int r = 0; r < d; ++r) {
+      for (int c = 0; c < d; ++c) m[r * n + c] = g.dir(r, c) * g.spacing[c];
+      m[r * n + d] = g.origin[r];
+    }
+    return m;
+  };
+  const Matrix image_order = matmul(invert(index_to_physical(from), d), index_to_physical(to), d);
+  // Tensor axis a is image axis d - 1 - a.
+  Matrix B = identity_matrix(d);
+  for (int a = 0; a < d; ++a) {
+    for (int b = 0; b < d; ++b) B[a * n + b] = image_order[(d - 1 - a) * n + (d - 1 - b)];
+    B[a * n + d] = image_order[(d - 1 - a) * n + d];
+  }
+  return B;
+}
+
+at::Tensor resample_onto(const at::Tensor& data, const Geometry& from, const Geometry& to,
+                         const std::vector<int64_t>& to_shape, bool nearest, Padding padding) {
+  const at::Tensor field = affine_field(grid_to_grid(from, to), to_shape, data);
+  return nearest ? sample_nearest(data, field, padding) : sample_linear(data, field, padding);
+}
+
 at::Tensor affine_field(const Matrix& B, const std::vector<int64_t>& shape, const at::Tensor& like) {
   const int dims = static_cast<int>(shape.size());
   const int n = dims + 1;

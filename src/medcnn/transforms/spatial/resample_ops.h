@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "medcnn/core/image.h"
 #include "medcnn/data/sample.h"
 #include "medcnn/transforms/transform.h"
 
@@ -72,6 +73,19 @@ Box warp_box_raster(const Box& b, const std::vector<int64_t>& in_shape, const at
 // with nothing left are dropped.
 void affine_boxes(std::vector<Box>& boxes, const Matrix& F, int dims,
                   const std::vector<int64_t>& out_shape);
+
+// Map from the voxel indices of grid `to` to the continuous voxel indices of
+// grid `from` at the same physical point (both in tensor axis order): the
+// inverse of from's index-to-physical transform after to's. Grids of
+// different dims are a logic_error.
+Matrix grid_to_grid(const Geometry& from, const Geometry& to);
+
+// data [C, from spatial...] on grid `from`, resampled onto grid `to` of
+// spatial shape to_shape (tensor order) by physical position: linear or
+// nearest, with `padding` outside `from`. Used to bring maps computed on a
+// preprocessed grid back to the input's grid.
+at::Tensor resample_onto(const at::Tensor& data, const Geometry& from, const Geometry& to,
+                         const std::vector<int64_t>& to_shape, bool nearest, Padding padding);
 
 // Matrix helpers ((dims+1) x (dims+1), row-major).
 Matrix identity_matrix(int dims);
