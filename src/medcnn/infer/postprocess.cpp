@@ -6,6 +6,7 @@
 
 #include "medcnn/core/error.h"
 #include "medcnn/core/params.h"
+#include "medcnn/infer/mrf_smooth.h"
 
 namespace medcnn {
 namespace {
@@ -181,10 +182,14 @@ Postprocess make_postprocess(const nlohmann::json& list, const std::string& wher
             lab[i] = neighbour[c];
         }
       });
+    } else if (name == "MRFSmooth") {
+      const MrfOptions o = mrf_options(params, w);
+      pp.probability_steps.push_back(
+          [o](const at::Tensor& probs, const at::Tensor& image) { return mrf_smooth(probs, image, o); });
     } else {
       throw ConfigError(w + ".name", "unknown post-processing step '" + name +
                                          "' (known: KeepLargestConnectedComponent, "
-                                         "RemoveSmallObjects, FillHoles)");
+                                         "RemoveSmallObjects, FillHoles, MRFSmooth)");
     }
     pp.names.push_back(name);
   }

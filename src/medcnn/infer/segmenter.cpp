@@ -85,6 +85,7 @@ SegmentationResult Segmenter::segment(Sample sample, Sample* preprocessed) const
     mi = (h - (sum_entropy / double(samples))[0].cpu()).clamp_min(0);
     variance = (sum_squares / double(samples) - mean * mean).clamp_min(0).mean(1)[0].cpu();
   }
+  probs = postprocess_.smooth(probs, sample.image.data).contiguous();  // MRF / CRF, if any
   // Back to the input's grid when preprocessing resampled, cropped or
   // reoriented it: linear by physical position; what lies outside the
   // preprocessed grid is background.
