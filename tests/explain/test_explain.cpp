@@ -110,6 +110,9 @@ TEST(ExplainLayers, EveryZooNetworkNamesItsLayersAndExplainsAtEach) {
   cases.push_back({"deepmedic", {{"channels", {4, 4}}, {"fc", {8}}}, 1, 2, {13, 13}});
   cases.push_back(
       {"cascaded_cnn", {{"local_width", 4}, {"global_width", 4}, {"out_kernel", 5}}, 1, 2, {13, 13}});
+  cases.push_back({"centre_pixel_cnn",
+                   {{"patch_size", 15}, {"kernels", {4, 3}}, {"channels", {4, 4}}, {"hidden", 8}}, 1, 2,
+                   {13, 13}});
   size_t explained = 0;
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name + " " + std::to_string(c.dims) + "-D");

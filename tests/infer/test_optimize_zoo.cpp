@@ -6,7 +6,7 @@
 // passes failed: AlexNet, ZFNet and VGG's adaptive pooling to a size that does
 // not divide the input) is correct but slower; it is printed.
 // The segmentation families outside the U-Net (dilated FCN, SegNet's
-// unpooling, DeepMedic's two pathways, the cascaded CNN) are checked the same
+// unpooling, DeepMedic's two pathways, the cascaded CNN, the centre-pixel CNN) are checked the same
 // way on inputs of odd and even sizes.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -38,6 +38,10 @@ std::vector<ZooCase> segmentation_zoo() {
       {"deepmedic", {{"channels", {4}}, {"fc", {8}}, {"upsample", "linear"}}, 1, 3, {8, 11}},
       {"cascaded_cnn", {{"local_width", 4}, {"global_width", 4}, {"out_kernel", 5}}, 1, 2,
        {24, 31}},
+      {"centre_pixel_cnn", {{"patch_size", 15}, {"kernels", {4, 3}}, {"channels", {4, 4}}, {"hidden", 8}},
+       1, 2, {24, 31}},
+      {"centre_pixel_cnn", {{"patch_size", 8}, {"kernels", {3}}, {"channels", {4}}, {"hidden", 4}}, 1,
+       3, {8, 11}},
   };
 }
 

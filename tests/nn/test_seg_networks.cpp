@@ -1,6 +1,7 @@
 // The segmentation families besides the U-Nets: dilated_fcn (Yu & Koltun
 // 2016), segnet (Badrinarayanan et al. 2017), deepmedic (Kamnitsas et al.
-// 2017) and cascaded_cnn (Havaei et al. 2017). Output on the input grid for
+// 2017), cascaded_cnn (Havaei et al. 2017) and centre_pixel_cnn (Ciresan et
+// al. 2012; its dense pass against the patch classifier written out here). Output on the input grid for
 // odd sizes in 1-D/2-D/3-D, parameter counts of small layouts worked by hand,
 // SegNet's unpooling and DeepMedic's subsampled pathway on hand-worked
 // tensors (weights set so the network computes only that step), bad params,
@@ -32,6 +33,8 @@ const nlohmann::json kDeepMedic = {{"channels", {8, 8, 8, 8}}, {"fc", {16}}};
 const nlohmann::json kCascaded = {{"local_kernels", {5, 3}}, {"local_pools", {2, 1}},
                                   {"local_width", 8},        {"global_kernel", 9},
                                   {"global_width", 8},       {"out_kernel", 3}};
+const nlohmann::json kCentre = {{"patch_size", 15}, {"kernels", {4, 3}}, {"channels", {8, 8}},
+                                {"hidden", 16}};
 
 // Sets every weight to a "delta" kernel (1 at the centre tap, 0 elsewhere)
 // times scale(name), and every bias to 0.
@@ -78,6 +81,10 @@ TEST(SegNetworks, OutputLiesOnTheInputGridForOddSizes) {
                         {"global_kernel", 5}, {"global_width", 4}, {"out_kernel", 3}},
        {1, 2, 7, 9, 5}},
       {"cascaded_cnn", {{"local_width", 4}, {"global_width", 4}}, {2, 1, 37}},  // paper kernels
+      {"centre_pixel_cnn", kCentre, {2, 1, 19, 23}},
+      {"centre_pixel_cnn", {{"patch_size", 8}, {"kernels", {3}}, {"channels", {4}}, {"hidden", 4},
+                            {"norm", "instance"}}, {1, 2, 7, 9, 5}},
+      {"centre_pixel_cnn", {{"channels", {4, 4, 4}}, {"hidden", 8}}, {2, 1, 37}},  // paper-like 39
   };
   for (const auto& c : cases) {
     const int64_t dims = int64_t(c.shape.size()) - 2;
@@ -247,7 +254,8 @@ TEST(SegNetworks, BuiltByNameFromAConfigTable) {
   for (const auto& [name, params] : {std::make_pair("dilated_fcn", kDilated),
                                      std::make_pair("segnet", kSegNet),
                                      std::make_pair("deepmedic", kDeepMedic),
-                                     std::make_pair("cascaded_cnn", kCascaded)}) {
+                                     std::make_pair("cascaded_cnn", kCascaded),
+                                     std::make_pair("centre_pixel_cnn", kCentre)}) {
     nlohmann::json table = params;
     table["name"] = name;
     table["in_channels"] = 2;
@@ -265,7 +273,7 @@ TEST(SegNetworks, NamedLayersAndNewHead) {
   torch::manual_seed(2);
   const std::vector<std::pair<std::string, nlohmann::json>> nets = {
       {"dilated_fcn", kDilated}, {"segnet", kSegNet}, {"deepmedic", kDeepMedic},
-      {"cascaded_cnn", kCascaded}};
+      {"cascaded_cnn", kCascaded}, {"centre_pixel_cnn", kCentre}};
   auto x = torch::randn({1, 1, 13, 10});
   for (const auto& [name, params] : nets) {
     SCOPED_TRACE(name);
@@ -329,4 +337,78 @@ TEST(DeepMedic, LearnsToSegmentAPhantomDisc) {
 }
 TEST(CascadedCnn, LearnsToSegmentAPhantomDisc) {
   EXPECT_GT(train_on_discs("cascaded_cnn", kCascaded, 80), 0.8);
+}
+TEST(CentrePixelCnn, LearnsToSegmentAPhantomDisc) {
+  EXPECT_GT(train_on_discs("centre_pixel_cnn", kCentre, 80), 0.8);
+}
+
+namespace {
+
+// The patch classifier the dense pass must equal, written with torch's
+// functional ops from the network's own weights: on the patch of 15 pixels
+// per axis centred on a pixel (of the mirrored input), valid convolution,
+// ReLU, 2x max pool (stride 2) per level, the fully connected layer as a
+// convolution over the 2 pixels left, ReLU, and the 1x1 head.
+at::Tensor classify_patch(Network& n, const at::Tensor& patch) {
+  std::map<std::string, at::Tensor> w;
+  for (const auto& p : n.named_parameters()) w[p.key()] = p.value();
+  const int64_t d = patch.dim() - 2;
+  auto conv = [&](const at::Tensor& x, const std::string& name) {
+    const at::Tensor k = w.at(name + ".weight"), b = w.at(name + ".bias");
+    return d == 2 ? torch::conv2d(x, k, b) : torch::conv3d(x, k, b);
+  };
+  auto pool = [&](const at::Tensor& x) {
+    return d == 2 ? torch::max_pool2d(x, {2, 2}) : torch::max_pool3d(x, {2, 2, 2});
+  };
+  at::Tensor x = pool(torch::relu(conv(patch, "levels.0.conv")));
+  x = pool(torch::relu(conv(x, "levels.1.conv")));
+  x = torch::relu(conv(x, "fc.conv"));
+  return conv(x, "head");  // [1, K, 1, ...]
+}
+
+}  // namespace
+
+TEST(CentrePixelCnn, DensePassEqualsThePatchClassifierAtEveryPixel) {
+  torch::manual_seed(6);
+  torch::NoGradGuard no_grad;
+  nlohmann::json params = kCentre;
+  params["norm"] = "none";
+  using torch::indexing::Slice;
+  for (int64_t dims : {2, 3}) {
+    SCOPED_TRACE(std::to_string(dims) + "-D");
+    auto n = net("centre_pixel_cnn", params, dims, 1, 3);
+    n->eval();
+    std::vector<int64_t> shape = dims == 2 ? std::vector<int64_t>{1, 1, 18, 21}
+                                           : std::vector<int64_t>{1, 1, 9, 10, 11};
+    at::Tensor x = torch::randn(shape);
+    at::Tensor dense = n->forward(x);
+    // Mirror 7 pixels on each side (patch 15: centre index 7).
+    std::vector<int64_t> pad(2 * dims, 7);
+    at::Tensor m = torch::nn::functional::pad(
+        x, torch::nn::functional::PadFuncOptions(pad).mode(torch::kReflect));
+    const std::vector<std::vector<int64_t>> points =
+        dims == 2 ? std::vector<std::vector<int64_t>>{{0, 0}, {17, 20}, {5, 11}, {12, 3}}
+                  : std::vector<std::vector<int64_t>>{{0, 0, 0}, {8, 9, 10}, {4, 2, 7}};
+    for (const auto& pt : points) {
+      std::vector<at::indexing::TensorIndex> window{Slice(), Slice()}, at_pixel{Slice(), Slice()};
+      for (int64_t a = 0; a < dims; ++a) {
+        window.push_back(Slice(pt[a], pt[a] + 15));
+        at_pixel.push_back(pt[a]);
+      }
+      at::Tensor expected = classify_patch(*n, m.index(window)).flatten();
+      at::Tensor got = dense.index(at_pixel).flatten();
+      EXPECT_LT((got - expected).abs().max().item<double>(), 1e-4) << nlohmann::json(pt).dump();
+    }
+  }
+}
+
+TEST(CentrePixelCnn, PatchSizesThatDoNotTileNameTheOnesThatDo) {
+  const std::string msg = mt::expect_error<ConfigError>(
+      [] { net("centre_pixel_cnn", {{"patch_size", 16}, {"kernels", {4, 3}}, {"channels", {8, 8}}}); });
+  EXPECT_TRUE(mt::has(msg, "patch_size")) << msg;
+  EXPECT_TRUE(mt::has(msg, "15")) << msg;  // 15 - 3 = 12 -> 6, 6 - 2 = 4 -> 2
+  EXPECT_FALSE(mt::has(msg, "16,")) << msg;
+  const std::string channels = mt::expect_error<ConfigError>(
+      [] { net("centre_pixel_cnn", {{"patch_size", 15}, {"kernels", {4, 3}}}); });
+  EXPECT_TRUE(mt::has(channels, "centre_pixel_cnn.channels")) << channels;
 }
