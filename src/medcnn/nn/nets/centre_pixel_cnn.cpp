@@ -42,7 +42,7 @@
 #include "medcnn/nn/blocks/conv_norm_act.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
+#include "medcnn/nn/pointwise_head_network.h"
 
 namespace medcnn {
 namespace {
@@ -68,9 +68,9 @@ at::Tensor dilated_max_pool(const at::Tensor& x, int64_t d) {
   }
 }
 
-class CentrePixelCnn : public Network {
+class CentrePixelCnn : public PointwiseHeadNetwork {
  public:
-  explicit CentrePixelCnn(const NetworkSpec& spec) : Network(spec) {
+  explicit CentrePixelCnn(const NetworkSpec& spec) : PointwiseHeadNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"patch_size", "kernels", "channels", "hidden", "norm", "act", "dropout"});
     patch_ = p.get_int("patch_size", 39, 2, 1024);
@@ -112,7 +112,7 @@ class CentrePixelCnn : public Network {
                                                                   .norm(norm)
                                                                   .act(act)));
     if (dropout > 0) dropout_ = register_any(*this, "dropout", dropout_nd(dropout));
-    install_head(make_head(spec.num_classes), spec.num_classes);
+    build_pointwise_head(hidden_);
   }
 
   at::Tensor features(at::Tensor x) override {
@@ -140,12 +140,6 @@ class CentrePixelCnn : public Network {
     return x;
   }
 
-  at::Tensor head(at::Tensor f) override { return head_.forward(f); }
-
-  void reset_head(int64_t num_classes) override {
-    install_head(make_head(num_classes), num_classes);
-  }
-
   std::vector<std::string> layer_names() const override {
     std::vector<std::string> names;
     for (const auto& n : levels_->names()) names.push_back("levels." + n);
@@ -155,16 +149,11 @@ class CentrePixelCnn : public Network {
   }
 
  private:
-  std::shared_ptr<torch::nn::Module> make_head(int64_t classes) {
-    head_ = conv_nd(dims_, hidden_, classes, 1, 1, 0);
-    return head_.ptr();
-  }
-
   int64_t dims_ = 2, patch_ = 39, hidden_ = 128;
   std::vector<int64_t> dilations_;
   ChainPtr levels_;
   std::shared_ptr<ConvNormAct> fc_;
-  torch::nn::AnyModule dropout_, head_;
+  torch::nn::AnyModule dropout_;
 };
 
 }  // namespace

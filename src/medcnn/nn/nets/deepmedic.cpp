@@ -40,16 +40,16 @@
 #include "medcnn/nn/blocks/conv_norm_act.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
+#include "medcnn/nn/pointwise_head_network.h"
 
 namespace medcnn {
 namespace {
 
 namespace F = torch::nn::functional;
 
-class DeepMedic : public Network {
+class DeepMedic : public PointwiseHeadNetwork {
  public:
-  explicit DeepMedic(const NetworkSpec& spec) : Network(spec) {
+  explicit DeepMedic(const NetworkSpec& spec) : PointwiseHeadNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"channels", "fc", "factor", "downsample", "upsample", "norm", "act",
                        "dropout"});
@@ -86,7 +86,7 @@ class DeepMedic : public Network {
     }
     register_module("fc", fc_);
     width_ = in;
-    install_head(make_head(spec.num_classes), spec.num_classes);
+    build_pointwise_head(width_);
   }
 
   at::Tensor features(at::Tensor x) override {
@@ -102,12 +102,6 @@ class DeepMedic : public Network {
     return fc_->forward_each(f, [this](const std::string& name, at::Tensor y) {
       return is_layer(name) ? tapped("fc." + name, y) : y;
     });
-  }
-
-  at::Tensor head(at::Tensor f) override { return head_.forward(f); }
-
-  void reset_head(int64_t num_classes) override {
-    install_head(make_head(num_classes), num_classes);
   }
 
   std::vector<std::string> layer_names() const override {
@@ -158,15 +152,9 @@ class DeepMedic : public Network {
     return y;
   }
 
-  std::shared_ptr<torch::nn::Module> make_head(int64_t classes) {
-    head_ = conv_nd(dims_, width_, classes, 1, 1, 0);
-    return head_.ptr();
-  }
-
   int64_t dims_ = 2, factor_ = 3, width_ = 150;
   std::string downsample_, upsample_;
   ChainPtr normal_, subsampled_, fc_;
-  torch::nn::AnyModule head_;
 };
 
 }  // namespace

@@ -29,14 +29,14 @@
 #include "medcnn/nn/blocks/conv_norm_act.h"
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
+#include "medcnn/nn/pointwise_head_network.h"
 
 namespace medcnn {
 namespace {
 
-class DilatedFcn : public Network {
+class DilatedFcn : public PointwiseHeadNetwork {
  public:
-  explicit DilatedFcn(const NetworkSpec& spec) : Network(spec) {
+  explicit DilatedFcn(const NetworkSpec& spec) : PointwiseHeadNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"dilations", "width", "kernel", "norm", "act", "dropout"});
     const auto dilations = p.get_ints("dilations", {1, 1, 2, 4, 8, 16, 1}, 1);
@@ -62,7 +62,7 @@ class DilatedFcn : public Network {
     }
     register_module("layers", layers_);
     if (dropout > 0) dropout_ = register_any(*this, "dropout", dropout_nd(dropout, true));
-    install_head(make_head(spec.num_classes), spec.num_classes);
+    build_pointwise_head(width_);
   }
 
   at::Tensor features(at::Tensor x) override {
@@ -74,12 +74,6 @@ class DilatedFcn : public Network {
     return x;
   }
 
-  at::Tensor head(at::Tensor f) override { return head_.forward(f); }
-
-  void reset_head(int64_t num_classes) override {
-    install_head(make_head(num_classes), num_classes);
-  }
-
   std::vector<std::string> layer_names() const override {
     std::vector<std::string> names;
     for (const auto& n : layers_->names()) names.push_back("layers." + n);
@@ -88,14 +82,9 @@ class DilatedFcn : public Network {
   }
 
  private:
-  std::shared_ptr<torch::nn::Module> make_head(int64_t classes) {
-    head_ = conv_nd(dims_, width_, classes, 1, 1, 0);
-    return head_.ptr();
-  }
-
   int64_t dims_ = 2, width_ = 32;
   ChainPtr layers_;
-  torch::nn::AnyModule dropout_, head_;
+  torch::nn::AnyModule dropout_;
 };
 
 }  // namespace

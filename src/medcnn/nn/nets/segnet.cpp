@@ -31,16 +31,16 @@
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/blocks/max_unpool.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
+#include "medcnn/nn/pointwise_head_network.h"
 
 namespace medcnn {
 namespace {
 
 namespace F = torch::nn::functional;
 
-class SegNet : public Network {
+class SegNet : public PointwiseHeadNetwork {
  public:
-  explicit SegNet(const NetworkSpec& spec) : Network(spec) {
+  explicit SegNet(const NetworkSpec& spec) : PointwiseHeadNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"depth", "width", "max_width", "convs", "norm", "act", "dropout"});
     depth_ = p.get_int("depth", 4, 1, 8);
@@ -79,7 +79,7 @@ class SegNet : public Network {
     }
     register_module("decoder", decoder);
     width_ = ch[0];
-    install_head(make_head(spec.num_classes), spec.num_classes);
+    build_pointwise_head(width_);
   }
 
   at::Tensor features(at::Tensor x) override {
@@ -111,12 +111,6 @@ class SegNet : public Network {
     return x;
   }
 
-  at::Tensor head(at::Tensor f) override { return head_.forward(f); }
-
-  void reset_head(int64_t num_classes) override {
-    install_head(make_head(num_classes), num_classes);
-  }
-
   // encoder.0 .. encoder.<depth-1> (before each pool), decoder.<depth-1> ..
   // decoder.0 (after each level's convolutions), features.
   std::vector<std::string> layer_names() const override {
@@ -128,14 +122,9 @@ class SegNet : public Network {
   }
 
  private:
-  std::shared_ptr<torch::nn::Module> make_head(int64_t classes) {
-    head_ = conv_nd(dims_, width_, classes, 1, 1, 0);
-    return head_.ptr();
-  }
-
   int64_t depth_ = 4, dims_ = 2, divisor_ = 16, width_ = 64;
   std::vector<ChainPtr> encoder_, decoder_;
-  torch::nn::AnyModule dropout_, head_;
+  torch::nn::AnyModule dropout_;
 };
 
 }  // namespace

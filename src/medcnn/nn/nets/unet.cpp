@@ -32,16 +32,16 @@
 #include "medcnn/nn/blocks/layers.h"
 #include "medcnn/nn/blocks/residual_unit.h"
 #include "medcnn/nn/net_params.h"
-#include "medcnn/nn/network.h"
+#include "medcnn/nn/pointwise_head_network.h"
 
 namespace medcnn {
 namespace {
 
 namespace F = torch::nn::functional;
 
-class UNet : public Network {
+class UNet : public PointwiseHeadNetwork {
  public:
-  UNet(const NetworkSpec& spec, bool residual_default, bool attention_default) : Network(spec) {
+  UNet(const NetworkSpec& spec, bool residual_default, bool attention_default) : PointwiseHeadNetwork(spec) {
     require_dims({1, 2, 3});
     NetParams p(spec, {"depth", "width", "max_width", "norm", "act", "upsample", "residual",
                        "attention", "deep_supervision", "dropout"});
@@ -113,7 +113,7 @@ class UNet : public Network {
       register_module("aux", aux);
     }
     width_ = ch[0];
-    install_head(make_head(spec.num_classes), spec.num_classes);
+    build_pointwise_head(width_);
   }
 
   std::vector<at::Tensor> forward_deep(at::Tensor x) override {
@@ -137,23 +137,12 @@ class UNet : public Network {
     return names;
   }
 
-  at::Tensor head(at::Tensor f) override { return head_.forward(f); }
-
-  void reset_head(int64_t num_classes) override {
-    install_head(make_head(num_classes), num_classes);
-  }
-
  private:
   struct Level {
     torch::nn::AnyModule up;
     std::shared_ptr<AttentionGate> gate;
     BlockPtr conv;
   };
-
-  std::shared_ptr<torch::nn::Module> make_head(int64_t classes) {
-    head_ = conv_nd(dims_, width_, classes, 1, 1, 0);
-    return head_.ptr();
-  }
 
   at::Tensor run(at::Tensor x, std::vector<at::Tensor>* aux) {
     check_input(x);
@@ -213,7 +202,7 @@ class UNet : public Network {
   bool attention_ = false, deep_supervision_ = false;
   std::vector<BlockPtr> encoder_;
   std::vector<Level> decoder_;
-  torch::nn::AnyModule dropout_, head_;
+  torch::nn::AnyModule dropout_;
   std::vector<torch::nn::AnyModule> aux_;  // by decoder level
 };
 
