@@ -21,12 +21,7 @@ using torch::indexing::Slice;
 namespace {
 
 Sample phantom_case() {
-  PhantomOptions o;
-  o.size = 48;
-  o.min_radius = 5;
-  o.max_radius = 7;
-  Sample s = generate_phantom(o, 11);
-  s.image = s.image.with_data(s.image.data.to(torch::kFloat), PixelType::Float32);
+  Sample s = mt::float_phantom(48, 5, 7, 11);
   s.image.geometry.spacing = {0.5, 0.7, 1};
   s.image.geometry.origin = {-3, 4, 0};
   return s;

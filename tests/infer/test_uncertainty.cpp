@@ -10,6 +10,7 @@
 #include "medcnn/infer/predictions_csv.h"
 #include "medcnn/infer/predictor.h"
 #include "medcnn/infer/segmenter.h"
+#include "phantom_disc.h"
 #include "test_support.h"
 
 using namespace medcnn;
@@ -20,14 +21,9 @@ namespace {
 class PhantomSet : public Dataset {
  public:
   explicit PhantomSet(int n) {
-    PhantomOptions o;
-    o.size = 32;
-    o.min_radius = 2;
-    o.max_radius = 4;
     for (int i = 0; i < n; ++i) {
-      Sample s = generate_phantom(o, 50 + i);
+      Sample s = mt::float_phantom(32, 2, 4, 50 + i);
       s.id = "case" + std::to_string(i);
-      s.image = s.image.with_data(s.image.data.to(torch::kFloat), PixelType::Float32);
       samples_.push_back(s);
     }
   }
@@ -200,12 +196,7 @@ TEST(SegmenterUncertainty, MonteCarloPassesGiveVoxelMutualInformation) {
   s.params = {{"depth", 2}, {"width", 4}, {"dropout", 0.5}};
   torch::manual_seed(8);
   NetworkPtr net = make_network(s);
-  PhantomOptions o;
-  o.size = 32;
-  o.min_radius = 3;
-  o.max_radius = 5;
-  Sample sample = generate_phantom(o, 3);
-  sample.image = sample.image.with_data(sample.image.data.to(torch::kFloat), PixelType::Float32);
+  Sample sample = mt::float_phantom(32, 3, 5, 3);
   SegmenterOptions so;
   so.window.roi_size = {16, 16};
   so.show_progress = false;
@@ -239,12 +230,7 @@ TEST(SegmenterUncertainty, TestTimeFlipsGiveTheMeanAndVarianceOfTheFlippedPasses
   s.params = {{"depth", 2}, {"width", 4}};
   torch::manual_seed(9);
   NetworkPtr net = make_network(s);
-  PhantomOptions o;
-  o.size = 32;
-  o.min_radius = 3;
-  o.max_radius = 5;
-  Sample sample = generate_phantom(o, 4);
-  sample.image = sample.image.with_data(sample.image.data.to(torch::kFloat), PixelType::Float32);
+  Sample sample = mt::float_phantom(32, 3, 5, 4);
   SegmenterOptions so;
   so.window.roi_size = {32, 32};
   so.show_progress = false;

@@ -4,11 +4,15 @@
 //
 // phantom_discs(n) -> {images [n, 1, 32, 32] float, masks [n, 32, 32] int64
 // in {0, 1}}. foreground_dice(pred, mask): 2|P∩M| / (|P| + |M|) of two
-// {0, 1} tensors of one shape.
+// {0, 1} tensors of one shape. float_phantom(size, min_radius, max_radius,
+// seed): medcnn's 2-D phantom (data/phantom.h) with float32 pixels, as a
+// network takes them.
 #pragma once
 #include <torch/torch.h>
 
 #include <utility>
+
+#include "medcnn/data/phantom.h"
 
 namespace medcnn::test {
 
@@ -26,6 +30,16 @@ inline std::pair<at::Tensor, at::Tensor> phantom_discs(int64_t n) {
 inline double foreground_dice(const at::Tensor& pred, const at::Tensor& mask) {
   const double inter = (pred * mask).sum().item<double>();
   return 2 * inter / (pred.sum().item<double>() + mask.sum().item<double>());
+}
+
+inline Sample float_phantom(int64_t size, double min_radius, double max_radius, uint64_t seed) {
+  PhantomOptions o;
+  o.size = size;
+  o.min_radius = min_radius;
+  o.max_radius = max_radius;
+  Sample s = generate_phantom(o, seed);
+  s.image = s.image.with_data(s.image.data.to(torch::kFloat), PixelType::Float32);
+  return s;
 }
 
 }  // namespace medcnn::test
