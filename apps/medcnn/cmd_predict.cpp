@@ -7,6 +7,7 @@
 #include "medcnn/model_data.h"
 #include "medcnn/detection_run.h"
 #include "medcnn/localization_run.h"
+#include "medcnn/config/config.h"
 #include "medcnn/core/error.h"
 #include "medcnn/infer/predictions_csv.h"
 #include "medcnn/infer/predictor.h"
@@ -33,6 +34,11 @@ void add_model_data_options(CLI::App* cmd, ModelDataArgs& a) {
   cmd->add_flag("--tta", a.tta,
                 "uncertainty: test-time augmentation by flips along each axis (segmentation: "
                 "every combination of flips), each flipped back and counted as a sample");
+  cmd->add_option("--postprocess", a.postprocess,
+                  "segmentation: a TOML file whose [[postprocess]] list (e.g. MRFSmooth, "
+                  "KeepLargestConnectedComponent) replaces the one stored with the model; "
+                  "postprocess = [] turns it off")
+      ->check(CLI::ExistingFile);
 }
 
 Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
@@ -71,6 +77,13 @@ Segmenter model_segmenter(std::vector<NetworkPtr> models, const nlohmann::json& 
   so.window = SlidingWindowOptions::from_json(meta.value("inferer", nlohmann::json::object()),
                                               "inferer");
   so.postprocess = meta.value("postprocess", nlohmann::json::array());
+  if (!a.postprocess.empty()) {
+    const nlohmann::json file = load_config(a.postprocess);
+    if (!file.contains("postprocess"))
+      throw ConfigError("--postprocess", a.postprocess + " has no [[postprocess]] list");
+    so.postprocess = file["postprocess"];
+    make_postprocess(so.postprocess, a.postprocess + ": postprocess");  // checked before any case runs
+  }
   so.device = g.device;
   so.optimize = !a.no_optimize;
   so.mc_samples = a.mc_samples;

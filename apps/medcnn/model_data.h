@@ -21,6 +21,7 @@ struct ModelDataArgs {
   int mc_samples = 0;        // uncertainty: Monte-Carlo dropout passes
   double drop_weights = 0;   // and the share of weights each pass drops
   bool tta = false;          // test-time flips
+  std::string postprocess;   // segmentation: a TOML file whose [[postprocess]] replaces the model's
 };
 
 void add_model_data_options(CLI::App* cmd, ModelDataArgs& a);
@@ -34,7 +35,8 @@ Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
 BoxSampling box_sampling(const ModelDataArgs& a);
 
 // The Segmenter of a segmentation model: the sliding window and the
-// post-processing stored with it (meta "inferer", "postprocess"), its
+// post-processing stored with it (meta "inferer", "postprocess"; --postprocess
+// replaces the latter with a TOML file's [[postprocess]] list), its
 // preprocessing, and the command's device and --no-optimize; other fields
 // of `so` are kept.
 Segmenter model_segmenter(std::vector<NetworkPtr> models, const nlohmann::json& meta,

@@ -54,6 +54,35 @@ TEST(SmokeSetsCli, LungXraysTrainAndComeBackOnTheirOwnGrid) {
   }
   // Lungs are a third of the film: an untrained map scores about 0.5.
   EXPECT_GT(scored["mean_dice"].get<double>(), 0.8) << scored.dump();
+
+  // --postprocess replaces the model's post-processing (none here): MRF
+  // smoothing, then specks under 2000 pixels dropped; scipy counts what is left.
+  write_text(dir.file("pp.toml"),
+             "[[postprocess]]\nname = \"MRFSmooth\"\nweight = 1.0\n"
+             "[[postprocess]]\nname = \"RemoveSmallObjects\"\nmin_size = 2000\n");
+  CommandResult pp = run_medcnn({"predict", "--model", dir.file("run"), "--data",
+                                 dir.file("lungs.csv"), "--postprocess", dir.file("pp.toml"),
+                                 "--out", dir.file("maps_pp")});
+  ASSERT_EQ(pp.exit_code, 0) << pp.err;
+  for (auto& pair : pairs)
+    pair["pred"] = dir.file("maps_pp/") + fs::path(pair["pred"].get<std::string>()).filename().string();
+  write_text(dir.file("pairs_pp.json"), pairs.dump());
+  json cleaned = run_oracle("segmentation_maps.py", {dir.file("pairs_pp.json")});
+  ASSERT_FALSE(cleaned.is_null());
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_LE(cleaned["cases"][i]["components"].get<int>(), 4) << cleaned.dump();  // two lungs, maybe split
+    EXPECT_LE(cleaned["cases"][i]["components"].get<int>(), scored["cases"][i]["components"].get<int>());
+  }
+  EXPECT_GT(cleaned["mean_dice"].get<double>(), scored["mean_dice"].get<double>() - 0.02) << cleaned.dump();
+  // A bad file is refused before any case runs, naming the file and the key.
+  write_text(dir.file("bad.toml"), "[[postprocess]]\nname = \"MRFSmooth\"\nbeta = 2\n");
+  CommandResult bad = run_medcnn({"predict", "--model", dir.file("run"), "--data",
+                                  dir.file("lungs.csv"), "--postprocess", dir.file("bad.toml"),
+                                  "--out", dir.file("maps_bad")});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.err.find("bad.toml"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("beta"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(dir.file("maps_bad/cxr1_seg.png")));
 }
 
 TEST(SmokeSetsCli, BrainVolumeFitOnAResampledGridIsWrittenOnTheInputGrid) {
