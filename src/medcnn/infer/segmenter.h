@@ -9,9 +9,11 @@
 //    optimize_for_inference unless options.optimize is off); the class
 //    probabilities are the softmax of the blended logits, averaged over the
 //    models. Returns probabilities [K, spatial...] float32 and labels
-//    [1, spatial...] uint8 (argmax; K <= 255) as Images on the preprocessed
-//    image's geometry. options.postprocess (infer/postprocess.h, e.g.
-//    [{"name": "KeepLargestConnectedComponent"}]) then edits the labels.
+//    [1, spatial...] uint8 (argmax; K <= 255) as Images on the input's grid
+//    (see below). options.postprocess (infer/postprocess.h): its
+//    probability steps (MRFSmooth) smooth the probabilities on the
+//    preprocessed grid first, its label steps (e.g.
+//    KeepLargestConnectedComponent) then edit the labels.
 //    When the sample has an ROI (CSV roi column, kept as
 //    meta "roi_path"), labels outside it are 0 and probabilities of class 0
 //    are 1 there.
