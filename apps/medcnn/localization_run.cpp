@@ -108,10 +108,7 @@ std::vector<LocalizedCase> run_localization(const std::vector<NetworkPtr>& model
   std::vector<LocalizedCase> out;
   for (size_t i = 0; i < data->size(); ++i) {
     Sample s = data->get(i);
-    LocalizedCase c;
-    c.id = s.id;
-    c.truth = s.boxes;
-    c.spacing = s.image.geometry.spacing;
+    LocalizedCase c = LocalizedCase::of(s);
     BoxModelPass p = run(std::move(s));
     std::vector<Box> boxes;
     Probabilities probs;

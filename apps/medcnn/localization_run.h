@@ -101,6 +101,14 @@ struct LocalizedCase {
   std::array<double, 3> spacing{1, 1, 1};
   BoxUncertainty uncertainty;
   int64_t samples = 1;
+  // A case's identity, reference boxes and spacing, before any prediction.
+  static LocalizedCase of(const Sample& s) {
+    LocalizedCase c;
+    c.id = s.id;
+    c.truth = s.boxes;
+    c.spacing = s.image.geometry.spacing;
+    return c;
+  }
 };
 
 std::vector<LocalizedCase> run_localization(const std::vector<NetworkPtr>& models,

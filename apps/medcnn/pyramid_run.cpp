@@ -32,10 +32,7 @@ std::vector<LocalizedCase> run_pyramid_localization(const std::vector<NetworkPtr
   const auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < data->size(); ++i) {
     Sample s = data->get(i);
-    LocalizedCase c;
-    c.id = s.id;
-    c.truth = s.boxes;
-    c.spacing = s.image.geometry.spacing;
+    LocalizedCase c = LocalizedCase::of(s);
     const std::vector<int64_t> original = s.image.spatial_shape();
     Rng rng(0);
     preprocess.apply(s, rng);
