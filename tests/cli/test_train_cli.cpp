@@ -5,6 +5,7 @@
 // and probability maps predicted for new phantoms and scored again in Python
 // (PIL + numpy), evaluate on a folder of maps and on the model.
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -219,6 +220,61 @@ TEST(TrainCli, CrossValidationWritesFoldsSummaryAndEnsemble) {
   }
   json e = run_oracle("predictions_sklearn.py", {dir.file("ens.csv")});
   for (int c = 0; c < 2; ++c) EXPECT_NEAR(e["mean_probabilities"][c].get<double>(), mean[c], 1e-5);
+}
+
+// The second class's probability (5th column) of a predictions CSV (id,
+// label, predicted, p_<class 1>, p_<class 2>, ...) by id.
+std::map<std::string, double> second_class_probability(const std::string& path) {
+  std::ifstream f(path);
+  std::string line;
+  std::getline(f, line);
+  const size_t col = 4;
+  std::map<std::string, double> out;
+  while (std::getline(f, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ls(line);
+    for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
+    if (cells.size() > col) out[cells[0]] = std::stod(cells[col]);
+  }
+  return out;
+}
+
+TEST(TrainCli, CrossValidationMembersAverageTheirProbabilities) {
+  TempDir dir;
+  ASSERT_EQ(run_medcnn({"phantom", dir.file("ph"), "-n", "24"}).exit_code, 0);
+  std::string cfg = write_config(dir, dir.file("ph/manifest.csv"), "[cv]\nfolds = 2\nmembers = 2\n");
+  CommandResult t = run_medcnn({"train", cfg, "--out", dir.file("cv"), "--quiet", "train.epochs=1"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  json ens = read_json(dir.file("cv/ensemble.json"));
+  ASSERT_EQ(ens["members"].size(), 4u);
+  EXPECT_EQ(ens["members"][1], "fold1/member2/best.pt");
+  json s = read_json(dir.file("cv/cv_summary.json"));
+  ASSERT_EQ(s["runs"].size(), 2u);
+  // A fold's held-out probabilities are the mean of its members'.
+  for (std::string fold : {"fold1", "fold2"}) {
+    auto m1 = second_class_probability(dir.file("cv/" + fold + "/member1/heldout_predictions.csv"));
+    auto m2 = second_class_probability(dir.file("cv/" + fold + "/member2/heldout_predictions.csv"));
+    auto both = second_class_probability(dir.file("cv/" + fold + "/heldout_predictions.csv"));
+    ASSERT_EQ(both.size(), 12u);
+    ASSERT_EQ(m1.size(), 12u);
+    double differ = 0;
+    for (const auto& [id, p] : both) {
+      EXPECT_NEAR(p, 0.5 * (m1.at(id) + m2.at(id)), 2e-6) << fold << " " << id;
+      differ = std::max(differ, std::abs(m1.at(id) - m2.at(id)));
+    }
+    EXPECT_GT(differ, 1e-4) << "the members were trained with the same seed";
+  }
+  // The fold's held-out AUC is the ensemble's, recomputed by scikit-learn.
+  json o = run_oracle("predictions_sklearn.py", {dir.file("cv/fold1/heldout_predictions.csv")});
+  EXPECT_NEAR(s["runs"][0]["heldout"]["auc"].get<double>(), o["auc"].get<double>(), 1e-6);
+  // Member 1 is the model a single-member run trains.
+  ASSERT_EQ(run_medcnn({"train", cfg, "--out", dir.file("one"), "--quiet", "train.epochs=1",
+                        "cv.members=1"}).exit_code, 0);
+  auto single = second_class_probability(dir.file("one/fold1/heldout_predictions.csv"));
+  auto member1 = second_class_probability(dir.file("cv/fold1/member1/heldout_predictions.csv"));
+  for (const auto& [id, p] : single) EXPECT_NEAR(p, member1.at(id), 1e-6) << id;
+  // Bad counts are refused.
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "cv.members=0"}), "cv.members", 5);
 }
 
 TEST(TrainCli, BadConfigsAndFilesAreClearErrors) {

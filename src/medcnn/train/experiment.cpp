@@ -68,7 +68,7 @@ json defaults() {
     "evaluate": {"threshold": "youden", "bootstrap": 1000,
                  "metrics": ["auc", "accuracy", "sensitivity", "specificity",
                              "balanced_accuracy", "f1"]},
-    "cv": {"folds": 0, "seeds": [0], "inner_val_fraction": 0.15}
+    "cv": {"folds": 0, "seeds": [0], "inner_val_fraction": 0.15, "members": 1}
   })");
 }
 
@@ -165,6 +165,8 @@ struct RunOutcome {
   json val_metrics, heldout_evaluation;
   Predictions heldout;
   DecisionRule rule;
+  NetworkPtr net;              // the best epoch's weights
+  ClassificationOptions co;    // classification: how it was scored
 };
 
 class Experiment {
@@ -265,6 +267,12 @@ class Experiment {
   json run_cv(int folds) {
     const auto seeds = config_["cv"]["seeds"].get<std::vector<uint64_t>>();
     const double inner = config_["cv"]["inner_val_fraction"];
+    const int n_members = config_["cv"]["members"];
+    if (n_members < 1) throw ConfigError("cv.members", "expected a whole number >= 1");
+    if (n_members > 1 && !classification())
+      throw ConfigError("cv.members", "several models per fold average class probabilities: "
+                                      "classification only (" + config_["task"].get<std::string>() +
+                                      " ensembles the fold models at predict time)");
     json runs = json::array();
     Predictions oof;
     std::vector<int64_t> oof_decided;
@@ -287,13 +295,20 @@ class Experiment {
         spec.heldout = std::make_shared<Subset>(pool_, fold.val);
         spdlog::info("cross-validation: seed {}, fold {}/{} ({} train, {} val, {} held out)", seed,
                      f + 1, folds, s.train.size(), s.val.size(), fold.val.size());
-        RunOutcome r = train_one(spec);
+        RunOutcome r;
+        if (n_members == 1) {
+          r = train_one(spec);
+          members.push_back(name + "/best.pt");
+        } else {
+          r = train_members(spec, n_members);
+          for (int m = 1; m <= n_members; ++m)
+            members.push_back(name + "/member" + std::to_string(m) + "/best.pt");
+        }
         json metrics = json::object();
         for (const auto& [k, v] : r.heldout_evaluation["metrics"].items())
           metrics[k] = v.is_object() ? v["value"] : v;
         runs.push_back({{"run", name}, {"seed", seed}, {"fold", f + 1}, {"threshold", r.rule.threshold},
                         {"heldout", metrics}, {"val", r.val_metrics}});
-        members.push_back(name + "/best.pt");
         threshold_sum += r.rule.threshold;
         rule_name = r.rule.name;
         auto decided = classification() ? decide(r.heldout, r.rule) : std::vector<int64_t>();
@@ -470,7 +485,9 @@ class Experiment {
     else if (!classification())
       score_with_task(spec, trainer, *task, val_loader, vo, outcome);
     else
-      score_classification(spec, net, co, lo, outcome);
+      score_classification(spec, {net}, co, outcome);
+    outcome.net = net;
+    outcome.co = co;
     write_file_atomically(spec.dir + "/done.json", json{{"threshold", outcome.rule.threshold}, {"rule", outcome.rule.name}}.dump() + "\n");
     return outcome;
   }
@@ -649,23 +666,49 @@ class Experiment {
 
   // Classification: threshold chosen on validation predictions, stored with
   // the best model; validation and held-out cases scored and written out.
-  void score_classification(const RunSpec& spec, const NetworkPtr& net,
-                            const ClassificationOptions& co, const LoaderOptions& lo,
-                            RunOutcome& outcome) {
+  // A CV fold of cv.members models: each trained on the same split with its
+  // own seed (member 1's is the single model's) in FOLD/memberM, then scored
+  // together, their probabilities averaged, into FOLD/val_ and heldout_*.
+  RunOutcome train_members(const RunSpec& spec, int n_members) {
+    std::vector<NetworkPtr> nets;
+    RunOutcome first;
+    for (int m = 0; m < n_members; ++m) {
+      RunSpec ms = spec;
+      ms.seed = spec.seed + 100003 * uint64_t(m);
+      ms.dir = spec.dir + "/member" + std::to_string(m + 1);
+      spdlog::info("{}: member {}/{}", spec.dir, m + 1, n_members);
+      RunOutcome r = train_one(ms);
+      nets.push_back(r.net);
+      if (m == 0) first = r;
+    }
+    RunOutcome outcome;
+    outcome.co = first.co;
+    score_classification(spec, nets, first.co, outcome);
+    return outcome;
+  }
+
+  // Scores a run's model, or a fold's members averaged: the decision rule is
+  // chosen on the validation predictions (and stored in a single model's
+  // best.pt), then validation and held-out cases are evaluated with it.
+  void score_classification(const RunSpec& spec, const std::vector<NetworkPtr>& nets,
+                            const ClassificationOptions& co, RunOutcome& outcome) {
     const auto& ev = config_["evaluate"];
-    const std::string best = spec.dir + "/best.pt";
+    const auto& t = config_["train"];
     PredictorOptions po;
-    po.batch_size = lo.batch_size;
-    po.workers = lo.workers;
+    po.batch_size = t["batch_size"];
+    po.workers = t["workers"];
     po.device = options_.device;
     po.show_progress = false;
     Compose pre = make_transforms(preprocess_);
-    Predictions val_pred = predict_probabilities({net}, pre, spec.val, po);
+    Predictions val_pred = predict_probabilities(nets, pre, spec.val, po);
     outcome.rule = rule_from_config(ev["threshold"], val_pred, classes_.size());
-    json meta = read_checkpoint_meta(best);
-    meta["threshold"] = outcome.rule.threshold;
-    meta["threshold_rule"] = outcome.rule.name;
-    save_checkpoint(best, *net, meta);
+    if (nets.size() == 1) {
+      const std::string best = spec.dir + "/best.pt";
+      json meta = read_checkpoint_meta(best);
+      meta["threshold"] = outcome.rule.threshold;
+      meta["threshold_rule"] = outcome.rule.name;
+      save_checkpoint(best, *nets[0], meta);
+    }
     auto score = [&](const Predictions& p, const std::string& prefix) {
       ClassificationOptions eo = co;
       eo.rule = outcome.rule;
@@ -680,7 +723,7 @@ class Experiment {
     for (const auto& [k, v] : val_eval["metrics"].items())
       outcome.val_metrics[k] = v.is_object() ? v["value"] : v;
     if (spec.heldout) {
-      outcome.heldout = predict_probabilities({net}, pre, spec.heldout, po);
+      outcome.heldout = predict_probabilities(nets, pre, spec.heldout, po);
       outcome.heldout_evaluation = score(outcome.heldout, "heldout");
     }
   }

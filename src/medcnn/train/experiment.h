@@ -15,6 +15,9 @@
 //    selection). OUT/cv_summary.json holds per-fold metrics and their mean
 //    and sd; OUT/oof_predictions.csv the out-of-fold predictions; every
 //    fold's best.pt is a member of the fold ensemble (OUT/ensemble.json).
+//    cv.members = n (classification) trains n models per fold with their
+//    own seeds (FOLD/memberM) and scores the fold with their averaged
+//    probabilities; all of them join the ensemble.
 //  - Each run folder holds best.pt, last.pt, history.csv, val_predictions.csv
 //    and val_evaluation.json (+ heldout_* for CV folds); the decision
 //    threshold chosen on validation (evaluate.threshold: "youden",
