@@ -277,6 +277,32 @@ TEST(TrainCli, CrossValidationMembersAverageTheirProbabilities) {
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "cv.members=0"}), "cv.members", 5);
 }
 
+TEST(TrainCli, CrossValidationFoldsRunSeparatelyThenJoin) {
+  TempDir dir;
+  ASSERT_EQ(run_medcnn({"phantom", dir.file("ph"), "-n", "24"}).exit_code, 0);
+  std::string cfg = write_config(dir, dir.file("ph/manifest.csv"), "[cv]\nfolds = 3\n");
+  CommandResult one = run_medcnn({"train", cfg, "--out", dir.file("cv"), "--quiet", "train.epochs=1",
+                                  "cv.run_folds=[2]"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_FALSE(fs::exists(dir.file("cv/fold1")));
+  EXPECT_FALSE(fs::exists(dir.file("cv/fold3")));
+  json s = read_json(dir.file("cv/cv_summary.json"));
+  ASSERT_EQ(s["runs"].size(), 1u);
+  EXPECT_EQ(s["runs"][0]["fold"], 2);
+  const auto trained = fs::last_write_time(dir.file("cv/fold2/history.csv"));
+  // A last run over all folds trains the others and reuses fold 2.
+  CommandResult all = run_medcnn({"train", cfg, "--out", dir.file("cv"), "--quiet", "--resume",
+                                  "train.epochs=1"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_EQ(fs::last_write_time(dir.file("cv/fold2/history.csv")), trained);
+  s = read_json(dir.file("cv/cv_summary.json"));
+  ASSERT_EQ(s["runs"].size(), 3u);
+  EXPECT_EQ(csv_rows(dir.file("cv/oof_predictions.csv")), 24);
+  EXPECT_EQ(read_json(dir.file("cv/ensemble.json"))["members"].size(), 3u);
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "cv.run_folds=[4]"}),
+                    "cv.run_folds", 5);
+}
+
 TEST(TrainCli, BadConfigsAndFilesAreClearErrors) {
   TempDir dir;
   ASSERT_EQ(run_medcnn({"phantom", dir.file("ph"), "-n", "10"}).exit_code, 0);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -68,7 +69,8 @@ json defaults() {
     "evaluate": {"threshold": "youden", "bootstrap": 1000,
                  "metrics": ["auc", "accuracy", "sensitivity", "specificity",
                              "balanced_accuracy", "f1"]},
-    "cv": {"folds": 0, "seeds": [0], "inner_val_fraction": 0.15, "members": 1}
+    "cv": {"folds": 0, "seeds": [0], "inner_val_fraction": 0.15, "members": 1,
+           "run_folds": []}
   })");
 }
 
@@ -273,6 +275,18 @@ class Experiment {
       throw ConfigError("cv.members", "several models per fold average class probabilities: "
                                       "classification only (" + config_["task"].get<std::string>() +
                                       " ensembles the fold models at predict time)");
+    // cv.run_folds: train (or, with --resume, reuse) only these folds, so
+    // folds can run in separate processes into one folder; a last --resume
+    // run over all folds then reuses them and writes the whole summary.
+    std::vector<int> run_folds;
+    if (!config_["cv"]["run_folds"].is_array())
+      throw ConfigError("cv.run_folds", "expected a list of fold numbers");
+    for (const auto& v : config_["cv"]["run_folds"]) {
+      if (!v.is_number_integer() || v.get<int>() < 1 || v.get<int>() > folds)
+        throw ConfigError("cv.run_folds", "expected fold numbers from 1 to " +
+                                              std::to_string(folds) + ", got " + v.dump());
+      run_folds.push_back(v.get<int>());
+    }
     json runs = json::array();
     Predictions oof;
     std::vector<int64_t> oof_decided;
@@ -282,6 +296,9 @@ class Experiment {
     for (uint64_t seed : seeds) {
       auto fold_list = stratified_kfold(labels_, folds, seed);
       for (int f = 0; f < folds; ++f) {
+        if (!run_folds.empty() &&
+            std::find(run_folds.begin(), run_folds.end(), f + 1) == run_folds.end())
+          continue;
         const auto& fold = fold_list[f];
         RunSpec spec;
         spec.seed = seed * 1000 + f;

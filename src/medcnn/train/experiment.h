@@ -18,6 +18,8 @@
 //    cv.members = n (classification) trains n models per fold with their
 //    own seeds (FOLD/memberM) and scores the fold with their averaged
 //    probabilities; all of them join the ensemble.
+//    cv.run_folds = [i, ...] trains only those folds (the summary covers
+//    them); a later --resume run over all folds reuses finished ones.
 //  - Each run folder holds best.pt, last.pt, history.csv, val_predictions.csv
 //    and val_evaluation.json (+ heldout_* for CV folds); the decision
 //    threshold chosen on validation (evaluate.threshold: "youden",
