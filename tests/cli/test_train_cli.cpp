@@ -44,6 +44,20 @@ std::string write_config(const TempDir& dir, const std::string& manifest, const 
   return dir.file("exp.toml");
 }
 
+// n phantom cases and a classification config with the given [cv] table,
+// trained for one epoch into dir/cv (plus any extra arguments); returns the
+// config's path.
+std::string train_phantom_cv(const TempDir& dir, int n, const std::string& cv,
+                             std::vector<std::string> extra = {}) {
+  EXPECT_EQ(run_medcnn({"phantom", dir.file("ph"), "-n", std::to_string(n)}).exit_code, 0);
+  std::string cfg = write_config(dir, dir.file("ph/manifest.csv"), "[cv]\n" + cv);
+  std::vector<std::string> args{"train", cfg, "--out", dir.file("cv"), "--quiet", "train.epochs=1"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  CommandResult t = run_medcnn(args);
+  EXPECT_EQ(t.exit_code, 0) << t.err;
+  return cfg;
+}
+
 void expect_user_error(const CommandResult& r, const std::string& needle, int code) {
   EXPECT_EQ(r.exit_code, code) << r.err;
   EXPECT_NE(r.err.find("medcnn: error:"), std::string::npos) << r.err;
@@ -196,10 +210,7 @@ TEST(TrainCli, TrainPredictEvaluateAgreeWithScikitLearn) {
 
 TEST(TrainCli, CrossValidationWritesFoldsSummaryAndEnsemble) {
   TempDir dir;
-  ASSERT_EQ(run_medcnn({"phantom", dir.file("ph"), "-n", "30"}).exit_code, 0);
-  std::string cfg = write_config(dir, dir.file("ph/manifest.csv"), "[cv]\nfolds = 3\n");
-  CommandResult t = run_medcnn({"train", cfg, "--out", dir.file("cv"), "--quiet", "train.epochs=1"});
-  ASSERT_EQ(t.exit_code, 0) << t.err;
+  train_phantom_cv(dir, 30, "folds = 3\n");
   json s = read_json(dir.file("cv/cv_summary.json"));
   ASSERT_EQ(s["runs"].size(), 3u);
   EXPECT_TRUE(s["heldout_mean_sd"].contains("auc"));
@@ -241,10 +252,7 @@ std::map<std::string, double> second_class_probability(const std::string& path) 
 
 TEST(TrainCli, CrossValidationMembersAverageTheirProbabilities) {
   TempDir dir;
-  ASSERT_EQ(run_medcnn({"phantom", dir.file("ph"), "-n", "24"}).exit_code, 0);
-  std::string cfg = write_config(dir, dir.file("ph/manifest.csv"), "[cv]\nfolds = 2\nmembers = 2\n");
-  CommandResult t = run_medcnn({"train", cfg, "--out", dir.file("cv"), "--quiet", "train.epochs=1"});
-  ASSERT_EQ(t.exit_code, 0) << t.err;
+  std::string cfg = train_phantom_cv(dir, 24, "folds = 2\nmembers = 2\n");
   json ens = read_json(dir.file("cv/ensemble.json"));
   ASSERT_EQ(ens["members"].size(), 4u);
   EXPECT_EQ(ens["members"][1], "fold1/member2/best.pt");
@@ -266,7 +274,7 @@ TEST(TrainCli, CrossValidationMembersAverageTheirProbabilities) {
   }
   // The fold's held-out AUC is the ensemble's, recomputed by scikit-learn.
   json o = run_oracle("predictions_sklearn.py", {dir.file("cv/fold1/heldout_predictions.csv")});
-  EXPECT_NEAR(s["runs"][0]["heldout"]["auc"].get<double>(), o["auc"].get<double>(), 1e-6);
+  EXPECT_NEAR(s["runs"][0]["heldout"]["auc"].get<double>(), o["auc"].get<double>(), 1e-4);  // 6-decimal CSV
   // Member 1 is the model a single-member run trains.
   ASSERT_EQ(run_medcnn({"train", cfg, "--out", dir.file("one"), "--quiet", "train.epochs=1",
                         "cv.members=1"}).exit_code, 0);
@@ -275,15 +283,12 @@ TEST(TrainCli, CrossValidationMembersAverageTheirProbabilities) {
   for (const auto& [id, p] : single) EXPECT_NEAR(p, member1.at(id), 1e-6) << id;
   // Bad counts are refused.
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "cv.members=0"}), "cv.members", 5);
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "cv.folds=0"}), "cv.members", 5);
 }
 
 TEST(TrainCli, CrossValidationFoldsRunSeparatelyThenJoin) {
   TempDir dir;
-  ASSERT_EQ(run_medcnn({"phantom", dir.file("ph"), "-n", "24"}).exit_code, 0);
-  std::string cfg = write_config(dir, dir.file("ph/manifest.csv"), "[cv]\nfolds = 3\n");
-  CommandResult one = run_medcnn({"train", cfg, "--out", dir.file("cv"), "--quiet", "train.epochs=1",
-                                  "cv.run_folds=[2]"});
-  ASSERT_EQ(one.exit_code, 0) << one.err;
+  std::string cfg = train_phantom_cv(dir, 24, "folds = 3\n", {"cv.run_folds=[2]"});
   EXPECT_FALSE(fs::exists(dir.file("cv/fold1")));
   EXPECT_FALSE(fs::exists(dir.file("cv/fold3")));
   json s = read_json(dir.file("cv/cv_summary.json"));

@@ -239,6 +239,10 @@ class Experiment {
   const json& config() const { return config_; }
 
   json run() {
+    if (config_["cv"]["folds"] < 2 &&
+        (config_["cv"]["members"] != 1 || !config_["cv"]["run_folds"].empty()))
+      throw ConfigError(config_["cv"]["members"] != 1 ? "cv.members" : "cv.run_folds",
+                        "applies to cross-validation only: set cv.folds >= 2");
     fs::create_directories(options_.out_dir);
     write_file_atomically(options_.out_dir + "/config.json", config_.dump(2) + "\n");
     const int folds = config_["cv"]["folds"];
@@ -681,8 +685,6 @@ class Experiment {
     }
   }
 
-  // Classification: threshold chosen on validation predictions, stored with
-  // the best model; validation and held-out cases scored and written out.
   // A CV fold of cv.members models: each trained on the same split with its
   // own seed (member 1's is the single model's) in FOLD/memberM, then scored
   // together, their probabilities averaged, into FOLD/val_ and heldout_*.
@@ -704,9 +706,10 @@ class Experiment {
     return outcome;
   }
 
-  // Scores a run's model, or a fold's members averaged: the decision rule is
-  // chosen on the validation predictions (and stored in a single model's
-  // best.pt), then validation and held-out cases are evaluated with it.
+  // Classification: scores a run's model, or a fold's members averaged. The
+  // decision rule is chosen on the validation predictions (and stored in a
+  // single model's best.pt); validation and held-out cases are scored with
+  // it and written out.
   void score_classification(const RunSpec& spec, const std::vector<NetworkPtr>& nets,
                             const ClassificationOptions& co, RunOutcome& outcome) {
     const auto& ev = config_["evaluate"];
