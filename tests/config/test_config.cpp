@@ -2,8 +2,12 @@
 // transform chains from [[transforms]] tables.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "medcnn/config/config.h"
 #include "medcnn/core/error.h"
+#include "medcnn/train/experiment.h"
+#include "medcnn/transforms/transform.h"
 #include "test_support.h"
 
 using namespace medcnn;
@@ -221,4 +225,24 @@ name = "RandFlipp"
         << e.what();
   }
   EXPECT_THROW(transforms_from_config(parse_config("transforms = 3"), "x.toml"), ConfigError);
+}
+
+// Every config shipped under configs/ parses, resolves (no unknown table or
+// key) and builds its preprocessing and augmentation chains, so a renamed key
+// or transform parameter cannot leave a recipe that fails at start-up.
+TEST(Config, EveryShippedConfigResolvesAndBuildsItsTransforms) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::path(medcnn::test::source_dir()) / "configs";
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    if (entry.path().extension() != ".toml") continue;
+    const std::string path = entry.path().string();
+    SCOPED_TRACE(path);
+    json resolved;
+    ASSERT_NO_THROW(resolved = resolve_config(load_config(path), folder.string()));
+    EXPECT_NO_THROW(make_transforms(resolved["preprocess"]));
+    EXPECT_NO_THROW(make_transforms(resolved["augment"]));
+    ++checked;
+  }
+  EXPECT_GE(checked, 12);
 }
