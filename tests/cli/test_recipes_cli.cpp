@@ -4,11 +4,9 @@
 // every volume scored once out of fold and the folds' AUC recomputed by
 // scikit-learn from the written predictions. The full recipes and their
 // numbers are in docs/benchmarks.md.
-#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "test_support.h"
 
