@@ -34,6 +34,16 @@ void add_model_data_options(CLI::App* cmd, ModelDataArgs& a) {
   cmd->add_flag("--tta", a.tta,
                 "uncertainty: test-time augmentation by flips along each axis (segmentation: "
                 "every combination of flips), each flipped back and counted as a sample");
+  cmd->add_option("--int8", a.int8,
+                  "classification, CPU: run int8-quantized models (post-training static "
+                  "quantization), calibrated on this data set: cases like the training data, "
+                  "never the cases being scored; faster, but probabilities move by about 1e-2 "
+                  "(docs/benchmarks.md)");
+  cmd->add_option("--int8-split", a.int8_splits, "split(s) of the --int8 data set (e.g. train)")
+      ->delimiter(',');
+  cmd->add_option("--int8-cases", a.int8_cases,
+                  "calibrate on at most this many --int8 cases (default 256)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--postprocess", a.postprocess,
                   "segmentation: a TOML file whose [[postprocess]] list (e.g. MRFSmooth, "
                   "KeepLargestConnectedComponent) replaces the one stored with the model; "
@@ -60,10 +70,16 @@ Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
   po.mc_samples = a.mc_samples;
   po.drop_weights = a.drop_weights;
   po.tta_flips = a.tta;
+  if (!a.int8.empty()) {
+    po.int8_calibration = open_data(a.int8, a.int8_splits);
+    po.int8_calibration_cases = a.int8_cases;
+  }
   return predict_probabilities(models, make_transforms(meta.value("preprocess", nlohmann::json::array())), ds, po);
 }
 
 BoxSampling box_sampling(const ModelDataArgs& a) {
+  if (!a.int8.empty())
+    throw ConfigError("--int8", "int8 models are available for classification only");
   BoxSampling b;
   b.mc_samples = a.mc_samples;
   b.drop_weights = a.drop_weights;
@@ -74,6 +90,8 @@ BoxSampling box_sampling(const ModelDataArgs& a) {
 
 Segmenter model_segmenter(std::vector<NetworkPtr> models, const nlohmann::json& meta,
                           const ModelDataArgs& a, const GlobalOptions& g, SegmenterOptions so) {
+  if (!a.int8.empty())
+    throw ConfigError("--int8", "int8 models are available for classification only");
   so.window = SlidingWindowOptions::from_json(meta.value("inferer", nlohmann::json::object()),
                                               "inferer");
   so.postprocess = meta.value("postprocess", nlohmann::json::array());
@@ -145,6 +163,9 @@ void setup(CLI::App& app, GlobalOptions& globals) {
     nlohmann::json meta;
     auto models = load_models(args->md.model, globals.device, &meta);
     const std::string task = meta.value("task", std::string("classification"));
+    if (!args->md.int8.empty() && task != "classification")
+      throw ConfigError("--int8", "int8 models are available for classification only (this "
+                                  "model's task is " + task + ")");
     if (task == "segmentation") return segment(*args, globals, std::move(models), meta);
     if (task == "localization") {
       if (args->out.empty()) args->out = "boxes.csv";

@@ -22,6 +22,9 @@ struct ModelDataArgs {
   double drop_weights = 0;   // and the share of weights each pass drops
   bool tta = false;          // test-time flips
   std::string postprocess;   // segmentation: a TOML file whose [[postprocess]] replaces the model's
+  std::string int8;          // classification: int8 models calibrated on this data set
+  std::vector<std::string> int8_splits;
+  int64_t int8_cases = 256;
 };
 
 void add_model_data_options(CLI::App* cmd, ModelDataArgs& a);

@@ -14,6 +14,7 @@
 #include <tuple>
 
 #include "medcnn/core/error.h"
+#include "medcnn/infer/quantize.h"
 
 namespace medcnn {
 
@@ -22,8 +23,8 @@ namespace {
 // One way to run inputs of one shape: an optimised module, or the eager net.
 struct Plan {
   std::optional<torch::jit::Module> module;  // nullopt: eager
-  std::string level = "eager";               // "optimized", "frozen" or "eager"
-  std::string reason;                        // why not "optimized" ("" when it is)
+  std::string level = "eager";               // "int8", "optimized", "frozen" or "eager"
+  std::string reason;                        // why not the first level tried ("" when it is)
 };
 using PlanPtr = std::shared_ptr<const Plan>;
 using ShapeKey = std::tuple<std::vector<int64_t>, int, int, int>;  // sizes, dtype, device
@@ -129,13 +130,17 @@ struct InferenceModel::Impl {
     return out.toTensor();
   }
 
-  // "" when `got` matches `want`, else the reason.
-  std::string compare(const at::Tensor& got, const at::Tensor& want) const {
+  double tolerance(const Plan& plan) const {
+    return plan.level == "int8" ? options.int8_tolerance : options.check_tolerance;
+  }
+
+  // "" when `got` matches `want` within `tolerance`, else the reason.
+  std::string compare(const at::Tensor& got, const at::Tensor& want, double tolerance) const {
     if (got.sizes() != want.sizes())
       return "output shape " + shape_text(got) + " differs from eager " + shape_text(want);
     const double scale = std::max(max_abs(want), 1e-3);
     const double diff = max_abs(got.to(want.scalar_type()) - want);
-    if (!(diff <= options.check_tolerance * scale)) {
+    if (!(diff <= tolerance * scale)) {
       std::ostringstream s;
       s << "output differs from eager by " << diff << " (max |eager| " << scale << ")";
       return s.str();
@@ -203,7 +208,7 @@ struct InferenceModel::Impl {
     if (candidate && candidate->module && options.check) {
       try {
         at::Tensor got = run(*candidate, x);
-        if (compare(got, want).empty()) return {candidate, got};
+        if (compare(got, want, tolerance(*candidate)).empty()) return {candidate, got};
       } catch (const std::exception&) {
         // fall through: trace on this shape
       }
@@ -217,36 +222,43 @@ struct InferenceModel::Impl {
     } catch (const std::exception& e) {
       plan->reason = "tracing: " + one_line(e.what());
     }
-    for (bool optimize : {true, false}) {
+    std::vector<std::string> levels = {"optimized", "frozen"};
+    if (!options.int8_calibration.empty()) levels.insert(levels.begin(), "int8");
+    for (const std::string& level : levels) {
       if (!traced) break;
       std::string reason;
       at::Tensor got;
       try {
         Plan p;
-        p.module = torch::jit::freeze(*traced);
-        if (optimize) p.module = torch::jit::optimize_for_inference(*p.module);
+        p.level = level;
+        if (level == "int8") {
+          p.module = quantize_int8(*traced, options.int8_calibration);
+        } else {
+          p.module = torch::jit::freeze(*traced);
+          if (level == "optimized") p.module = torch::jit::optimize_for_inference(*p.module);
+        }
         for (int i = 0; i < std::max(1, options.warmup_runs); ++i) got = run(p, x);
-        if (options.check) reason = compare(got, want);
-        if (options.check && reason.empty()) {
+        if (options.check) reason = compare(got, want, tolerance(p));
+        if (options.check && reason.empty() && level != "int8") {
           // A second input with other values (the negated one) catches some
-          // control flow on values that the unused-op test cannot see.
+          // control flow on values that the unused-op test cannot see. (Not
+          // for int8: a negated input lies outside the calibrated ranges.)
           const at::Tensor probe = x.is_floating_point() ? x.neg() : x;
-          const std::string r = compare(run(p, probe), eager(probe));
+          const std::string r = compare(run(p, probe), eager(probe), tolerance(p));
           if (!r.empty()) reason = "on the negated input, " + r;
         }
         if (reason.empty()) {
           plan->module = p.module;
-          plan->level = optimize ? "optimized" : "frozen";
-          if (!optimize)
-            spdlog::info("optimize_for_inference: input {} runs the frozen module without the "
-                         "inference optimisations ({})", shape_text(x), plan->reason);
+          plan->level = level;
+          if (level != levels.front())
+            spdlog::info("optimize_for_inference: input {} runs at level \"{}\" ({})",
+                         shape_text(x), level, plan->reason);
           return {plan, got};
         }
       } catch (const std::exception& e) {
         reason = one_line(e.what());
       }
-      plan->reason += std::string(plan->reason.empty() ? "" : "; ") +
-                      (optimize ? "optimised: " : "frozen: ") + reason;
+      plan->reason += std::string(plan->reason.empty() ? "" : "; ") + level + ": " + reason;
     }
     spdlog::warn("optimize_for_inference: input {} runs the eager network ({})", shape_text(x),
                  plan->reason);

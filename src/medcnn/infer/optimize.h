@@ -39,7 +39,10 @@
 //    shape, otherwise (or when the check is off) the network is traced again
 //    on that input. A network with global pooling before its head (the ResNets)
 //    reuses one module for every batch size and image size.
-//  - Levels: the traced module is frozen and optimised ("optimized"); where
+//  - Levels: with options.int8_calibration, the traced module is first
+//    quantized to int8 ("int8", quantize.h; CPU only) and checked against
+//    eager with options.int8_tolerance. Otherwise, or where that fails, the
+//    traced module is frozen and optimised ("optimized"); where
 //    that fails or disagrees (e.g. oneDNN's adaptive pooling rejects output
 //    sizes that do not divide the input, as in AlexNet/VGG heads), the frozen
 //    module alone is used ("frozen": conv+bn folded, no oneDNN layouts); where
@@ -69,6 +72,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace torch::nn {
 class Module;
@@ -82,6 +86,14 @@ struct InferenceOptions {
   bool check = true;            // compare with eager on the first input of each shape
   double check_tolerance = 1e-3;  // relative to the largest |eager output| (floor 1e-3)
   int warmup_runs = 2;          // runs of a new optimised module (profiling executor)
+  // int8: when non-empty, these float batches (on the CPU, of the kind the
+  // model will see, already preprocessed) calibrate a post-training static
+  // int8 quantization (quantize.h), tried before the float levels. Its check
+  // against eager uses int8_tolerance (relative, as check_tolerance), which
+  // only catches a broken graph: int8 moves outputs by about 1e-2 of their
+  // range, so judge it by the task metric on held-out data.
+  std::vector<at::Tensor> int8_calibration;
+  double int8_tolerance = 0.15;
 };
 
 class InferenceModel {
@@ -93,8 +105,8 @@ class InferenceModel {
   // True when the example input's shape runs a TorchScript module (level()
   // "optimized" or "frozen").
   bool optimized() const;
-  // How the example input's shape runs: "optimized" (frozen + inference
-  // passes), "frozen" (the passes failed: frozen graph, conv+bn folded) or
+  // How the example input's shape runs: "int8" (quantized, only with
+  // int8_calibration), "optimized" (frozen + inference passes), "frozen" (the passes failed: frozen graph, conv+bn folded) or
   // "eager".
   std::string level() const;
   // Whether an input of this shape would run (or runs) an optimised module;

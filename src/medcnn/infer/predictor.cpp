@@ -1,5 +1,6 @@
 #include "medcnn/infer/predictor.h"
 
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include "medcnn/core/error.h"
@@ -11,6 +12,31 @@
 #include "medcnn/metrics/uncertainty.h"
 
 namespace medcnn {
+
+std::vector<at::Tensor> calibration_batches(DatasetPtr data, const Compose& preprocess,
+                                            int64_t max_cases, int64_t batch_size) {
+  if (max_cases < 1) throw ConfigError("int8", "the calibration needs at least one case");
+  LoaderOptions lo;
+  lo.batch_size = batch_size;
+  lo.workers = 1;
+  lo.shuffle = true;  // a spread of the data set (a CSV may be sorted by class), fixed seed
+  lo.seed = 0;
+  DataLoader loader(std::move(data), preprocess, lo);
+  loader.start_epoch(0);
+  std::vector<at::Tensor> batches;
+  int64_t n = 0;
+  while (n < max_cases) {
+    auto batch = loader.next();
+    if (!batch) break;
+    at::Tensor x = batch->images.to(torch::kCPU).to(torch::kFloat);
+    if (n + x.size(0) > max_cases) x = x.narrow(0, 0, max_cases - n);
+    n += x.size(0);
+    batches.push_back(x);
+  }
+  if (batches.empty()) throw ConfigError("int8", "the calibration data set has no case");
+  return batches;
+}
+
 Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const Compose& preprocess,
                     DatasetPtr dataset, const PredictorOptions& options) {
   if (models.empty()) throw ConfigError("predict", "no model to predict with");
@@ -25,6 +51,16 @@ Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const C
   DataLoader loader(dataset, preprocess, lo);
   check_mc_options(models, options.mc_samples, options.drop_weights);
   const bool mc = options.mc_samples > 0;
+  InferenceOptions io;
+  if (options.int8_calibration) {
+    if (!device.is_cpu())
+      throw ConfigError("int8", "quantized kernels run on the CPU only (device " +
+                                    options.device + ")");
+    if (mc) throw ConfigError("int8", "Monte-Carlo passes run the float network; drop one");
+    if (!options.optimize) throw ConfigError("int8", "int8 needs the optimised model");
+    io.int8_calibration = calibration_batches(options.int8_calibration, preprocess,
+                                              options.int8_calibration_cases, options.batch_size);
+  }
   std::vector<InferenceModel> fast(models.size());
   Predictions out;
   std::unique_ptr<Progress> bar;
@@ -40,7 +76,12 @@ Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const C
       for (int64_t a = 2; a < x.dim(); ++a) views.push_back(x.flip({a}));
     std::vector<at::Tensor> samples;  // [B, K] each
     for (size_t m = 0; m < models.size(); ++m) {
-      if (first && options.optimize && !mc) fast[m] = optimize_for_inference(models[m], x);
+      if (first && options.optimize && !mc) {
+        fast[m] = optimize_for_inference(models[m], x, io);
+        if (options.int8_calibration && fast[m].level() != "int8")
+          spdlog::warn("int8: model {} runs at level \"{}\": {}", m + 1, fast[m].level(),
+                       fast[m].fallback_reason());
+      }
       for (const auto& v : views) {
         for (int pass = 0; pass < std::max(1, options.mc_samples); ++pass) {
           at::Tensor logits = mc ? mc_forward(*models[m], v, options.drop_weights)

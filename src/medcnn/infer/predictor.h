@@ -27,6 +27,13 @@
 //    class most samples rank first and uncertainty["vote_disagreement"] the
 //    share of samples that rank another class first. MC passes run the eager network. ConfigError
 //    when mc_samples > 0 on a network without dropout and drop_weights is 0.
+//  - int8 (options.int8_calibration set): each model is quantized to int8
+//    (post-training static, quantize.h), calibrated on
+//    options.int8_calibration_cases cases of that data set (shuffled with a
+//    fixed seed) after `preprocess`;
+//    CPU only, not with mc_samples (ConfigError), and a model the passes
+//    cannot quantize runs in float with a warning. Check the task metric:
+//    int8 moves probabilities by about 1e-2.
 #pragma once
 #include <ATen/core/Tensor.h>
 
@@ -49,6 +56,8 @@ struct PredictorOptions {
   int mc_samples = 0;
   double drop_weights = 0.0;
   bool tta_flips = false;
+  DatasetPtr int8_calibration;           // set: int8 models calibrated on this data
+  int64_t int8_calibration_cases = 256;  // at most this many of its cases
 };
 
 struct Predictions {
@@ -59,6 +68,12 @@ struct Predictions {
   std::map<std::string, std::vector<double>> uncertainty;
   std::vector<int64_t> votes;  // S > 1: the majority vote per case; else empty
 };
+
+// max_cases cases of `data` (shuffled with seed 0: a CSV may be sorted by
+// class) after `preprocess`, in float batches on the CPU: the calibration
+// input of an int8 model.
+std::vector<at::Tensor> calibration_batches(DatasetPtr data, const Compose& preprocess,
+                                            int64_t max_cases, int64_t batch_size);
 
 Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const Compose& preprocess,
                     DatasetPtr dataset, const PredictorOptions& options);
