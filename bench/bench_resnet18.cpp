@@ -21,7 +21,9 @@
 //  - inference latency, batch 1 and 32, median over runs after 3 warm-up runs
 //    (until --infer-seconds and at least 5 runs), of one normalised batch:
 //    eager (eval, NoGradGuard), optimize_for_inference (traced, frozen,
-//    optimised; src/medcnn/infer/optimize.h) and the same with channels-last.
+//    optimised; src/medcnn/infer/optimize.h), the same with channels-last,
+//    and int8 (post-training static quantization, src/medcnn/infer/quantize.h,
+//    calibrated on the batch of 32).
 //    The optimised model's outputs are compared with eager (max |diff| of
 //    logits and softmax probabilities, argmax agreement).
 // The PyTorch peer does the same with torch.utils.data.DataLoader (P worker
@@ -298,9 +300,12 @@ std::vector<json> infer(const Options& o, int64_t size) {
     r.update({{"side", "medcnn"}, {"mode", "infer_eager"}, {"size", size}, {"batch", b}});
     rows.push_back(r);
     const at::Tensor want = eager(batch);
-    for (bool cl : {false, true}) {
+    for (const std::string mode : {"infer_optimized", "infer_optimized_cl", "infer_int8"}) {
       InferenceOptions io;
-      io.channels_last = cl;
+      io.channels_last = mode == "infer_optimized_cl";
+      // int8: calibrated on the batch of 32 (the synthetic images the timing
+      // uses); its accuracy on real data is tests/cli/test_int8_cli.cpp.
+      if (mode == "infer_int8") io.int8_calibration = {batch};
       const auto t0 = Clock::now();
       InferenceModel model = optimize_for_inference(net, x, io);
       const double build_s = seconds_since(t0);
@@ -308,7 +313,7 @@ std::vector<json> infer(const Options& o, int64_t size) {
       // Accuracy on the full batch (reuses the module traced at batch b).
       const at::Tensor got = model.forward(batch);
       const at::Tensor pg = torch::softmax(got, 1), pw = torch::softmax(want, 1);
-      r.update({{"side", "medcnn"}, {"mode", cl ? "infer_optimized_cl" : "infer_optimized"},
+      r.update({{"side", "medcnn"}, {"mode", mode},
                 {"size", size}, {"batch", b}, {"level", model.level()},
                 {"fallback_reason", model.fallback_reason()}, {"build_s", build_s},
                 {"traces", model.traces_made()},
@@ -396,11 +401,13 @@ void print_tables(const Options& o, const std::vector<json>& rows) {
   }
   std::cout << "\n### Inference latency (median ms)\n\n"
             << "| size | batch | side | mode | median ms | runs | others' CPU | "
-               "PyTorch eager / this | PyTorch jit / this |\n|---:|---:|---|---|---:|---:|---:|---:|---:|\n";
+               "PyTorch eager / this | PyTorch jit / this | PyTorch int8 / this |\n"
+               "|---:|---:|---|---|---:|---:|---:|---:|---:|---:|\n";
   for (int64_t size : o.sizes)
     for (int64_t b : {int64_t{1}, kBatch}) {
       const json* pe = find(rows, "pytorch", "infer", size, b);
       const json* pj = find(rows, "pytorch", "infer_jit", size, b);
+      const json* pq = find(rows, "pytorch", "infer_int8", size, b);
       for (const auto& r : rows) {
         if (r["size"] != size || r.value("batch", -1) != b ||
             r["mode"].get<std::string>().rfind("infer", 0) != 0)
@@ -409,7 +416,8 @@ void print_tables(const Options& o, const std::vector<json>& rows) {
         std::cout << "| " << size << " | " << b << " | " << (mine ? "medcnn" : "PyTorch") << " | "
                   << r["mode"].get<std::string>() << " | " << fmt(r["median_ms"], 2) << " | "
                   << r["runs"] << " | " << others(r) << " | " << ratio(&r, pe, "median_ms", true) << " | "
-                  << ratio(&r, pj, "median_ms", true) << " |\n";
+                  << ratio(&r, pj, "median_ms", true) << " | " << ratio(&r, pq, "median_ms", true)
+                  << " |\n";
       }
     }
   std::cout << "\n### Optimised model against eager (the full batch of 32)\n\n"
@@ -559,7 +567,7 @@ int main(int argc, char** argv) {
             for (auto& r : peer(o, size, "train,train_bf16", w)) tag(r);
         for (auto& r : infer(o, size)) tag(r);
         if (!o.python.empty())
-          for (auto& r : peer(o, size, "infer,infer_jit", 0)) tag(r);
+          for (auto& r : peer(o, size, "infer,infer_jit,infer_int8", 0)) tag(r);
       }
     print_tables(o, combine_rounds(rows));
     std::cout << "\ntorch intra-op threads " << threads << " on both sides; medcnn loader workers "

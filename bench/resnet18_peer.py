@@ -8,12 +8,14 @@ in memory that converts each to float and normalises it per channel
 torch.utils.data.DataLoader (batch 32, shuffled, drop_last), SGD (lr 0.01,
 momentum 0.9), cross-entropy, fp32 -- and, for honesty, the same loop under
 CPU bf16 autocast. Inference: eval mode under torch.no_grad(), and, for
-honesty, torch.jit.trace + torch.jit.freeze + torch.jit.optimize_for_inference.
+honesty, torch.jit.trace + torch.jit.freeze + torch.jit.optimize_for_inference,
+and PyTorch's graph-mode int8 quantization (quantize_jit) with the observers
+medcnn's int8 uses.
 
 usage: resnet18_peer.py --size 28|224 [--threads T] [--images N] [--train-seconds S]
                         [--train-min-steps K] [--infer-seconds S] [--infer-min-runs R]
                         [--workers W] [--idle-wait S] [--json]
-                        [--modes train,train_bf16,infer,infer_jit]
+                        [--modes train,train_bf16,infer,infer_jit,infer_int8]
 
 At 28 the stem is "small" (3x3 conv stride 1, no max pool, as CIFAR ResNets
 and medcnn's stem = "small"); at 224 torchvision's (7x7 stride 2 + max pool).
@@ -208,6 +210,23 @@ def latency(fn, x, seconds, min_runs, idle_wait):
             "idle_wait_s": waited}
 
 
+def quantize_int8(model, x, calibration):
+    """PyTorch's own graph-mode int8 path (torch.ao.quantization.quantize_jit)
+    with the observers medcnn uses: per-tensor min/max quint8 activations
+    over the full range, per-channel symmetric qint8 weights; oneDNN engine."""
+    from torch.ao.quantization import (MinMaxObserver, PerChannelMinMaxObserver, QConfig,
+                                       quantize_jit)
+    engines = torch.backends.quantized.supported_engines
+    torch.backends.quantized.engine = next(e for e in ("onednn", "x86", "fbgemm", "qnnpack")
+                                           if e in engines)
+    qconfig = QConfig(activation=MinMaxObserver.with_args(reduce_range=False),
+                      weight=PerChannelMinMaxObserver.with_args(
+                          dtype=torch.qint8, qscheme=torch.per_channel_symmetric))
+    with torch.no_grad():
+        traced = torch.jit.trace(model, x)
+        return quantize_jit(traced, {"": qconfig}, lambda m, b: m(b), [calibration])
+
+
 def infer(args, jit):
     model = make_model(args.size).eval()
     images, _ = make_data(args.batch, args.size)
@@ -216,7 +235,13 @@ def infer(args, jit):
     out = []
     for b in (1, args.batch):
         x = batch[:b].contiguous()
-        if jit:
+        if jit == "int8":
+            m = quantize_int8(model, x, batch)
+
+            def fn(t, m=m):
+                with torch.no_grad():
+                    return m(t)
+        elif jit:
             with torch.no_grad():
                 m = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.trace(model, x)))
 
@@ -255,8 +280,8 @@ def main():
         if mode in ("train", "train_bf16"):
             rows = [dict(train(args, mode == "train_bf16"), batch=args.batch,
                          workers=args.workers)]
-        elif mode in ("infer", "infer_jit"):
-            rows = infer(args, mode == "infer_jit")
+        elif mode in ("infer", "infer_jit", "infer_int8"):
+            rows = infer(args, {"infer": False, "infer_jit": True, "infer_int8": "int8"}[mode])
         else:
             sys.exit("unknown mode " + mode)
         for r in rows:
