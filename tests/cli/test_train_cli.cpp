@@ -283,7 +283,12 @@ TEST(TrainCli, CrossValidationMembersAverageTheirProbabilities) {
   for (const auto& [id, p] : single) EXPECT_NEAR(p, member1.at(id), 1e-6) << id;
   // Bad counts are refused.
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "cv.members=0"}), "cv.members", 5);
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "cv.members=2.5"}), "cv.members", 5);
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "cv.folds=0"}), "cv.members", 5);
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "cv.run_folds=[9]"}),
+                    "cv.run_folds", 5);
+  // Refused before anything is written: no run folder, no config.json.
+  EXPECT_FALSE(fs::exists(dir.file("bad"))) << "a refused run left a folder behind";
 }
 
 TEST(TrainCli, CrossValidationFoldsRunSeparatelyThenJoin) {

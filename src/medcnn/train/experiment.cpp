@@ -243,6 +243,10 @@ class Experiment {
         (config_["cv"]["members"] != 1 || !config_["cv"]["run_folds"].empty()))
       throw ConfigError(config_["cv"]["members"] != 1 ? "cv.members" : "cv.run_folds",
                         "applies to cross-validation only: set cv.folds >= 2");
+    if (config_["cv"]["folds"] >= 2) {  // refused before anything is written
+      cv_members();
+      cv_run_folds(config_["cv"]["folds"]);
+    }
     fs::create_directories(options_.out_dir);
     write_file_atomically(options_.out_dir + "/config.json", config_.dump(2) + "\n");
     const int folds = config_["cv"]["folds"];
@@ -270,18 +274,22 @@ class Experiment {
   }
 
  private:
-  json run_cv(int folds) {
-    const auto seeds = config_["cv"]["seeds"].get<std::vector<uint64_t>>();
-    const double inner = config_["cv"]["inner_val_fraction"];
-    const int n_members = config_["cv"]["members"];
-    if (n_members < 1) throw ConfigError("cv.members", "expected a whole number >= 1");
-    if (n_members > 1 && !classification())
+  // cv.members, checked: a whole number >= 1; above 1 for classification only.
+  int cv_members() const {
+    const json& m = config_["cv"]["members"];
+    if (!m.is_number_integer() || m.get<int>() < 1)
+      throw ConfigError("cv.members", "expected a whole number >= 1, got " + m.dump());
+    if (m.get<int>() > 1 && !classification())
       throw ConfigError("cv.members", "several models per fold average class probabilities: "
                                       "classification only (" + config_["task"].get<std::string>() +
                                       " ensembles the fold models at predict time)");
-    // cv.run_folds: train (or, with --resume, reuse) only these folds, so
-    // folds can run in separate processes into one folder; a last --resume
-    // run over all folds then reuses them and writes the whole summary.
+    return m.get<int>();
+  }
+
+  // cv.run_folds, checked: train (or, with --resume, reuse) only these folds,
+  // so folds can run in separate processes into one folder; a last --resume
+  // run over all folds then reuses them and writes the whole summary.
+  std::vector<int> cv_run_folds(int folds) const {
     std::vector<int> run_folds;
     if (!config_["cv"]["run_folds"].is_array())
       throw ConfigError("cv.run_folds", "expected a list of fold numbers");
@@ -291,6 +299,14 @@ class Experiment {
                                               std::to_string(folds) + ", got " + v.dump());
       run_folds.push_back(v.get<int>());
     }
+    return run_folds;
+  }
+
+  json run_cv(int folds) {
+    const auto seeds = config_["cv"]["seeds"].get<std::vector<uint64_t>>();
+    const double inner = config_["cv"]["inner_val_fraction"];
+    const int n_members = cv_members();
+    const std::vector<int> run_folds = cv_run_folds(folds);
     json runs = json::array();
     Predictions oof;
     std::vector<int64_t> oof_decided;
