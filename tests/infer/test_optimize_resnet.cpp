@@ -5,24 +5,14 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include "medcnn/data/phantom.h"
 #include "medcnn/infer/optimize.h"
 #include "medcnn/nn/network.h"
+#include "phantom_disc.h"
 
 namespace {
 
-at::Tensor phantom_batch(int64_t n, int64_t size, uint64_t seed) {
-  medcnn::PhantomOptions o;
-  o.size = size;
-  o.min_radius = size / 16.0;
-  o.max_radius = size / 7.0;
-  std::vector<at::Tensor> images;
-  for (int64_t i = 0; i < n; ++i) {
-    at::Tensor x = medcnn::generate_phantom(o, seed + static_cast<uint64_t>(i)).image.data;
-    images.push_back((x.to(torch::kFloat) - 0.5) / 0.25);
-  }
-  return torch::stack(images);
-}
+using medcnn::test::phantom_batch;
+
 
 medcnn::NetworkPtr trained_looking_resnet(const std::string& stem, int64_t size) {
   torch::manual_seed(1);

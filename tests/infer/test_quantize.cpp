@@ -10,12 +10,14 @@
 #include <torch/torch.h>
 
 #include "medcnn/core/error.h"
-#include "medcnn/data/phantom.h"
 #include "medcnn/infer/optimize.h"
 #include "medcnn/infer/quantize.h"
 #include "medcnn/nn/network.h"
+#include "phantom_disc.h"
 
 namespace {
+
+using medcnn::test::phantom_batch;
 
 struct ConvNetImpl : torch::nn::Module {
   ConvNetImpl() {
@@ -78,18 +80,6 @@ TEST(Int8, ConvolutionMatchesAHandWorkedFakeQuantization) {
   EXPECT_GT((got - y_float).abs().max().item<double>(), 1e-4);
 }
 
-at::Tensor phantom_batch(int64_t n, int64_t size, uint64_t seed) {
-  medcnn::PhantomOptions o;
-  o.size = size;
-  o.min_radius = size / 16.0;
-  o.max_radius = size / 7.0;
-  std::vector<at::Tensor> images;
-  for (int64_t i = 0; i < n; ++i) {
-    at::Tensor x = medcnn::generate_phantom(o, seed + static_cast<uint64_t>(i)).image.data;
-    images.push_back((x.to(torch::kFloat) - 0.5) / 0.25);
-  }
-  return torch::stack(images);
-}
 
 TEST(Int8, ResNet18FollowsTheFloatNetworkOnEveryShape) {
   if (medcnn::int8_engine().empty()) GTEST_SKIP() << "this libtorch has no quantized engine";

@@ -6,11 +6,14 @@
 // in {0, 1}}. foreground_dice(pred, mask): 2|P∩M| / (|P| + |M|) of two
 // {0, 1} tensors of one shape. float_phantom(size, min_radius, max_radius,
 // seed): medcnn's 2-D phantom (data/phantom.h) with float32 pixels, as a
-// network takes them.
+// network takes them. phantom_batch(n, size, seed): n such phantoms (radii
+// size/16..size/7, seeds seed..seed+n-1) normalised as (x - 0.5) / 0.25,
+// stacked to [n, 1, size, size].
 #pragma once
 #include <torch/torch.h>
 
 #include <utility>
+#include <vector>
 
 #include "medcnn/data/phantom.h"
 
@@ -40,6 +43,15 @@ inline Sample float_phantom(int64_t size, double min_radius, double max_radius, 
   Sample s = generate_phantom(o, seed);
   s.image = s.image.with_data(s.image.data.to(torch::kFloat), PixelType::Float32);
   return s;
+}
+
+inline at::Tensor phantom_batch(int64_t n, int64_t size, uint64_t seed) {
+  std::vector<at::Tensor> images;
+  for (int64_t i = 0; i < n; ++i) {
+    const Sample s = float_phantom(size, size / 16.0, size / 7.0, seed + static_cast<uint64_t>(i));
+    images.push_back((s.image.data - 0.5) / 0.25);
+  }
+  return torch::stack(images);
 }
 
 }  // namespace medcnn::test
