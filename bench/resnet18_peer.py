@@ -213,13 +213,20 @@ def latency(fn, x, seconds, min_runs, idle_wait):
 def quantize_int8(model, x, calibration):
     """PyTorch's own graph-mode int8 path (torch.ao.quantization.quantize_jit)
     with the observers medcnn uses: per-tensor min/max quint8 activations
-    over the full range, per-channel symmetric qint8 weights; oneDNN engine."""
+    (full range with VNNI, else 7 bits), per-channel symmetric qint8 weights;
+    oneDNN engine."""
     from torch.ao.quantization import (MinMaxObserver, PerChannelMinMaxObserver, QConfig,
                                        quantize_jit)
     engines = torch.backends.quantized.supported_engines
     torch.backends.quantized.engine = next(e for e in ("onednn", "x86", "fbgemm", "qnnpack")
                                            if e in engines)
-    qconfig = QConfig(activation=MinMaxObserver.with_args(reduce_range=False),
+    # 7-bit activations on x86 CPUs without VNNI, as medcnn (int8_activation_max).
+    flags = ""
+    if os.path.exists("/proc/cpuinfo"):
+        with open("/proc/cpuinfo") as f:
+            flags = next((l for l in f if l.startswith("flags")), "")
+    vnni = " avx512_vnni" in flags or " avx_vnni" in flags
+    qconfig = QConfig(activation=MinMaxObserver.with_args(reduce_range=not vnni),
                       weight=PerChannelMinMaxObserver.with_args(
                           dtype=torch.qint8, qscheme=torch.per_channel_symmetric))
     with torch.no_grad():

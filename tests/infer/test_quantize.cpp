@@ -28,17 +28,20 @@ struct ConvNetImpl : torch::nn::Module {
 };
 TORCH_MODULE(ConvNet);
 
-// Affine quint8 grid of [min(lo, 0), max(hi, 0)]: scale, zero point.
+// Affine quint8 grid of [min(lo, 0), max(hi, 0)] with levels 0..qmax
+// (255, or 127 on x86 CPUs without VNNI): scale, zero point.
 std::pair<double, int64_t> activation_grid(double lo, double hi) {
+  const int64_t qmax = medcnn::int8_activation_max();
   lo = std::min(lo, 0.0);
   hi = std::max(hi, 0.0);
-  const double scale = std::max((hi - lo) / 255.0, 1.1920928955078125e-07);
-  const int64_t zero = std::clamp<int64_t>(std::llround(-lo / scale), 0, 255);
+  const double scale = std::max((hi - lo) / static_cast<double>(qmax), 1.1920928955078125e-07);
+  const int64_t zero = std::clamp<int64_t>(std::llround(-lo / scale), 0, qmax);
   return {scale, zero};
 }
 
 at::Tensor fake_quant(const at::Tensor& x, double scale, int64_t zero) {
-  return (torch::clamp(torch::round(x / scale) + zero, 0, 255) - zero) * scale;
+  const int64_t qmax = medcnn::int8_activation_max();
+  return (torch::clamp(torch::round(x / scale) + zero, 0, qmax) - zero) * scale;
 }
 
 TEST(Int8, ConvolutionMatchesAHandWorkedFakeQuantization) {

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <optional>
 #include <set>
 
@@ -25,7 +26,7 @@ namespace {
 // same cast (3 = ScalarType::Int).
 
 // Activations: running min/max over every calibration batch; quint8 affine
-// over the full 0..255 range (oneDNN's int8 kernels need no reduced range).
+// over 0..quant_max (int8_activation_max()).
 const char* kActivationObserver = R"JIT(
 def forward(self, x: Tensor) -> Tensor:
     v = x.detach().float()
@@ -43,8 +44,8 @@ def forward(self, x: Tensor) -> Tensor:
 def calculate_qparams(self) -> Tuple[Tensor, Tensor]:
     lo = torch.clamp(self.min_val, max=0.0)
     hi = torch.clamp(self.max_val, min=0.0)
-    scale = torch.clamp((hi - lo) / 255.0, min=1.1920928955078125e-07)
-    zero_point = torch.clamp(torch.round(-lo / scale), 0, 255).to(3)
+    scale = torch.clamp((hi - lo) / float(self.quant_max), min=1.1920928955078125e-07)
+    zero_point = torch.clamp(torch.round(-lo / scale), 0, self.quant_max).to(3)
     return scale.reshape([1]), zero_point.reshape([1])
 )JIT";
 
@@ -72,6 +73,7 @@ torch::jit::Module make_observer(const std::string& name, const char* source, at
   m.register_attribute("qscheme", c10::IntType::get(), static_cast<int64_t>(qscheme));
   m.register_attribute("ch_axis", c10::IntType::get(), int64_t{0});
   m.register_attribute("seen", c10::BoolType::get(), false);
+  m.register_attribute("quant_max", c10::IntType::get(), int64_t{int8_activation_max()});
   m.register_buffer("min_val", torch::zeros({}));
   m.register_buffer("max_val", torch::zeros({}));
   m.define(source);
@@ -105,6 +107,24 @@ void lift_weights(torch::jit::Module& m) {
     node->output()->replaceAllUsesWith(get);
     node->destroy();
   }
+}
+
+// Whether the CPU has int8 dot-product instructions (VNNI). Without them
+// x86 int8 kernels multiply u8 x s8 pairs into saturating 16-bit sums
+// (vpmaddubsw), which overflow for large activations: PyTorch's advice is
+// 7-bit activations ("reduce_range") there.
+bool cpu_has_vnni() {
+#if defined(__x86_64__) || defined(__i386__)
+  std::ifstream info("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(info, line))
+    if (line.rfind("flags", 0) == 0)
+      return line.find(" avx512_vnni") != std::string::npos ||
+             line.find(" avx_vnni") != std::string::npos;
+  return false;
+#else
+  return true;  // not x86: no u8 x s8 16-bit saturation to avoid
+#endif
 }
 
 // The first engine of oneDNN, x86, FBGEMM, QNNPACK this libtorch supports.
@@ -201,6 +221,11 @@ void check_ops(torch::jit::Module& m) {
 }
 
 }  // namespace
+
+int int8_activation_max() {
+  static const bool vnni = cpu_has_vnni();
+  return vnni ? 255 : 127;
+}
 
 std::string int8_engine() {
   const auto e = pick_engine();

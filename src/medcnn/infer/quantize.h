@@ -9,7 +9,7 @@
 //     are lifted back to module attributes, so the passes can observe them;
 //  3. observers are inserted (torch::jit::InsertObservers): activations are
 //     observed per tensor (min/max over all calibration batches, quint8
-//     affine, full 0..255 range), weights per output channel (min/max, qint8
+//     affine over 0..int8_activation_max()), weights per output channel (min/max, qint8
 //     symmetric, zero point 0);
 //  4. the calibration batches run through the observed module;
 //  5. quantize/dequantize nodes are inserted and fused into quantized
@@ -50,6 +50,12 @@ namespace medcnn {
 // float tensor) with the calibration batches; returns the frozen int8 module.
 torch::jit::Module quantize_int8(const torch::jit::Module& traced,
                                  const std::vector<at::Tensor>& calibration);
+
+// The largest quantized activation value: 255 on CPUs with int8 dot-product
+// instructions (VNNI) and off x86; 127 on x86 CPUs without them, whose
+// kernels sum u8 x s8 pairs in saturating 16 bits (PyTorch's
+// "reduce_range"), so full-range activations could overflow there.
+int int8_activation_max();
 
 // The quantized engine quantize_int8 uses ("onednn", "x86", "fbgemm",
 // "qnnpack"), or "" when this libtorch has none.
