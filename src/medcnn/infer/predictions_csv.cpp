@@ -12,8 +12,26 @@ namespace medcnn {
 const std::vector<std::string> kUncertaintyColumns = {"entropy", "mutual_information",
                                                       "variance", "vote_disagreement"};
 
+namespace {
+constexpr int kCsvDigits = 6;  // significant digits of the written probabilities
+
+double as_written(double p) {
+  std::ostringstream s;
+  s.precision(kCsvDigits);
+  s << p;
+  return std::stod(s.str());
+}
+}  // namespace
+
 std::vector<int64_t> decide(const Predictions& predictions, const DecisionRule& rule) {
-  return predict(rule, predictions.probabilities);
+  // On the probabilities as the CSV writes them: a case whose probability
+  // lies within rounding of the threshold (the threshold is often one of the
+  // validation probabilities) then gets the same class from `predict` as
+  // from `evaluate --predictions` reading the file back.
+  std::vector<std::vector<double>> written = predictions.probabilities;
+  for (auto& row : written)
+    for (double& p : row) p = as_written(p);
+  return predict(rule, written);
 }
 
 DecisionRule rule_from_meta(const nlohmann::json& meta) {
@@ -41,7 +59,7 @@ void write_predictions_csv(const std::string& path, const Predictions& pr,
     throw DataError(path, "the votes do not have one value per case");
   if (votes) s << ",vote";
   s << "\n";
-  s.precision(6);
+  s.precision(kCsvDigits);
   for (size_t i = 0; i < pr.ids.size(); ++i) {
     const int64_t y = pr.labels[i];
     s << csv_quote(pr.ids[i]) << "," << (y >= 0 && y < (int64_t)classes.size() ? csv_quote(classes[y]) : "")

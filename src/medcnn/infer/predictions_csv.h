@@ -28,7 +28,9 @@ void write_predictions_csv(const std::string& path, const Predictions& predictio
 Predictions read_predictions_csv(const std::string& path, std::vector<std::string>* class_names);
 
 // The decided class per case under a rule (argmax, or for two classes
-// p(class 1) >= the rule's threshold).
+// p(class 1) >= the rule's threshold), from the probabilities rounded as
+// write_predictions_csv writes them (6 significant digits), so a file's
+// "predicted" column follows from its own probability columns.
 std::vector<int64_t> decide(const Predictions& predictions, const DecisionRule& rule);
 // The rule stored with a model (meta "threshold_rule", "threshold").
 DecisionRule rule_from_meta(const nlohmann::json& meta);
