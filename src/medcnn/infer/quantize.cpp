@@ -12,10 +12,10 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <optional>
 #include <set>
 
+#include "medcnn/core/cpu_flags.h"
 #include "medcnn/core/error.h"
 
 namespace medcnn {
@@ -115,13 +115,7 @@ void lift_weights(torch::jit::Module& m) {
 // 7-bit activations ("reduce_range") there.
 bool cpu_has_vnni() {
 #if defined(__x86_64__) || defined(__i386__)
-  std::ifstream info("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(info, line))
-    if (line.rfind("flags", 0) == 0)
-      return line.find(" avx512_vnni") != std::string::npos ||
-             line.find(" avx_vnni") != std::string::npos;
-  return false;
+  return cpu_has_flag("avx512_vnni") || cpu_has_flag("avx_vnni");
 #else
   return true;  // not x86: no u8 x s8 16-bit saturation to avoid
 #endif

@@ -3,22 +3,13 @@
 #include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
-#include <fstream>
-
+#include "medcnn/core/cpu_flags.h"
 #include "medcnn/core/error.h"
 
 namespace medcnn {
 
 bool cpu_has_native_bf16() {
-  static const bool has = [] {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line))
-      if (line.rfind("flags", 0) == 0)
-        return line.find(" avx512_bf16") != std::string::npos ||
-               line.find(" amx_bf16") != std::string::npos;
-    return false;
-  }();
+  static const bool has = cpu_has_flag("avx512_bf16") || cpu_has_flag("amx_bf16");
   return has;
 }
 
