@@ -33,7 +33,13 @@ void add_model_data_options(CLI::App* cmd, ModelDataArgs& a) {
       ->check(CLI::Range(0.0, 0.95));
   cmd->add_flag("--tta", a.tta,
                 "uncertainty: test-time augmentation by flips along each axis (segmentation: "
-                "every combination of flips), each flipped back and counted as a sample");
+                "every combination of flips), each flipped back and counted as a sample; a "
+                "classifier trained with evaluate.tta_flips flips as its recipe did, without "
+                "this flag");
+  cmd->add_option("--tta-axes", a.tta_axes,
+                  "classification: test-time flips along these spatial axes only (0 = first; "
+                  "e.g. 1 = left-right of a 2-D image); implies --tta")
+      ->delimiter(',');
   cmd->add_option("--int8", a.int8,
                   "classification, CPU: run int8-quantized models (post-training static "
                   "quantization), calibrated on this data set: cases like the training data, "
@@ -69,7 +75,15 @@ Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
   po.device = g.device;
   po.mc_samples = a.mc_samples;
   po.drop_weights = a.drop_weights;
-  po.tta_flips = a.tta;
+  // The recipe's test-time flips (evaluate.tta_flips, the cross-validated
+  // numbers include them) unless the command names its own.
+  const nlohmann::json recipe =
+      meta.value("config", nlohmann::json::object()).value("evaluate", nlohmann::json::object());
+  const bool recipe_tta = recipe.value("tta_flips", false);
+  po.tta_flips = a.tta || recipe_tta || !a.tta_axes.empty();
+  po.tta_axes = !a.tta_axes.empty() ? a.tta_axes
+                : recipe_tta        ? recipe.value("tta_axes", std::vector<int64_t>{})
+                                    : std::vector<int64_t>{};
   if (!a.int8.empty()) {
     po.int8_calibration = open_data(a.int8, a.int8_splits);
     po.int8_calibration_cases = a.int8_cases;
@@ -77,9 +91,19 @@ Predictions run_model(const ModelDataArgs& a, const GlobalOptions& g,
   return predict_probabilities(models, make_transforms(meta.value("preprocess", nlohmann::json::array())), ds, po);
 }
 
-BoxSampling box_sampling(const ModelDataArgs& a) {
+namespace {
+// Options that only a classifier's predictions take.
+void refuse_classification_options(const ModelDataArgs& a) {
   if (!a.int8.empty())
     throw ConfigError("--int8", "int8 models are available for classification only");
+  if (!a.tta_axes.empty())
+    throw ConfigError("--tta-axes", "for classification only (--tta on segmentation and box "
+                                    "models flips along every axis)");
+}
+}  // namespace
+
+BoxSampling box_sampling(const ModelDataArgs& a) {
+  refuse_classification_options(a);
   BoxSampling b;
   b.mc_samples = a.mc_samples;
   b.drop_weights = a.drop_weights;
@@ -90,8 +114,7 @@ BoxSampling box_sampling(const ModelDataArgs& a) {
 
 Segmenter model_segmenter(std::vector<NetworkPtr> models, const nlohmann::json& meta,
                           const ModelDataArgs& a, const GlobalOptions& g, SegmenterOptions so) {
-  if (!a.int8.empty())
-    throw ConfigError("--int8", "int8 models are available for classification only");
+  refuse_classification_options(a);
   so.window = SlidingWindowOptions::from_json(meta.value("inferer", nlohmann::json::object()),
                                               "inferer");
   so.postprocess = meta.value("postprocess", nlohmann::json::array());
@@ -163,9 +186,6 @@ void setup(CLI::App& app, GlobalOptions& globals) {
     nlohmann::json meta;
     auto models = load_models(args->md.model, globals.device, &meta);
     const std::string task = meta.value("task", std::string("classification"));
-    if (!args->md.int8.empty() && task != "classification")
-      throw ConfigError("--int8", "int8 models are available for classification only (this "
-                                  "model's task is " + task + ")");
     if (task == "segmentation") return segment(*args, globals, std::move(models), meta);
     if (task == "localization") {
       if (args->out.empty()) args->out = "boxes.csv";

@@ -21,6 +21,7 @@ struct ModelDataArgs {
   int mc_samples = 0;        // uncertainty: Monte-Carlo dropout passes
   double drop_weights = 0;   // and the share of weights each pass drops
   bool tta = false;          // test-time flips
+  std::vector<int64_t> tta_axes;  // classification: flip only along these spatial axes
   std::string postprocess;   // segmentation: a TOML file whose [[postprocess]] replaces the model's
   std::string int8;          // classification: int8 models calibrated on this data set
   std::vector<std::string> int8_splits;

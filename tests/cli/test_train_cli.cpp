@@ -291,6 +291,38 @@ TEST(TrainCli, CrossValidationMembersAverageTheirProbabilities) {
   EXPECT_FALSE(fs::exists(dir.file("bad"))) << "a refused run left a folder behind";
 }
 
+TEST(TrainCli, RecipeTestTimeFlipsScoreTheFoldsAndCarryIntoPredict) {
+  // evaluate.tta_flips with tta_axes = [1]: each fold's held-out cases are
+  // scored on the image and its left-right mirror, and `predict` with the
+  // fold's model does the same without being told.
+  TempDir dir;
+  train_phantom_cv(dir, 24, "folds = 2\n", {"evaluate.tta_flips=true", "evaluate.tta_axes=[1]"});
+  auto predict = [&](const std::string& out, std::vector<std::string> extra) {
+    std::vector<std::string> args{"predict", "--model", dir.file("cv/fold1/best.pt"), "--data",
+                                  dir.file("ph/manifest.csv"), "--out", dir.file(out)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CommandResult r = run_medcnn(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return second_class_probability(dir.file(out));
+  };
+  auto recipe = predict("recipe.csv", {});
+  auto mirror = predict("mirror.csv", {"--tta-axes", "1"});
+  auto both_axes = predict("both.csv", {"--tta-axes", "0,1"});
+  auto heldout = second_class_probability(dir.file("cv/fold1/heldout_predictions.csv"));
+  ASSERT_EQ(heldout.size(), 12u);
+  for (const auto& [id, p] : heldout) EXPECT_NEAR(p, recipe.at(id), 2e-6) << id;
+  double differ = 0;
+  for (const auto& [id, p] : recipe) {
+    EXPECT_NEAR(p, mirror.at(id), 2e-6) << id;
+    differ = std::max(differ, std::abs(p - both_axes.at(id)));
+  }
+  EXPECT_GT(differ, 1e-5) << "flipping along a second axis changed nothing";
+  expect_user_error(run_medcnn({"predict", "--model", dir.file("cv/fold1/best.pt"), "--data",
+                                dir.file("ph/manifest.csv"), "--out", dir.file("x.csv"),
+                                "--tta-axes", "2"}),
+                    "tta_axes", 5);
+}
+
 TEST(TrainCli, CrossValidationFoldsRunSeparatelyThenJoin) {
   TempDir dir;
   std::string cfg = train_phantom_cv(dir, 24, "folds = 3\n", {"cv.run_folds=[2]"});
@@ -412,6 +444,16 @@ TEST(SegmentCli, TrainOnPatchesPredictMapsAndScoreThemInPython) {
     EXPECT_NE(page.find("id=\"referral\""), std::string::npos);
     EXPECT_NE(page.find("most uncertain pixels"), std::string::npos);
   }
+  // Options of classifiers only are refused, naming the option.
+  expect_user_error(run_medcnn({"predict", "--model", dir.file("run"), "--data",
+                                dir.file("test/manifest.csv"), "--out", dir.file("no"),
+                                "--tta-axes", "1"}),
+                    "--tta-axes", 5);
+  expect_user_error(run_medcnn({"predict", "--model", dir.file("run"), "--data",
+                                dir.file("test/manifest.csv"), "--out", dir.file("no"), "--int8",
+                                dir.file("test/manifest.csv")}),
+                    "--int8", 5);
+  EXPECT_FALSE(fs::exists(dir.file("no")));
   // Uncertainty maps and a segmentation explanation (a class over a region).
   CommandResult pu = run_medcnn({"predict", "--model", dir.file("run"), "--data",
                                  dir.file("test/manifest.csv"), "--out", dir.file("umaps"),

@@ -119,6 +119,16 @@ TEST(PredictorUncertainty, TestTimeFlipsAverageTheFlippedViews) {
   for (int64_t i = 0; i < 4; ++i)
     EXPECT_NEAR(p.probabilities[i][0], mean[i][0].item<double>(), 1e-5);
   EXPECT_EQ(p.uncertainty.at("variance").size(), 4u);
+  // Only along the axes a recipe flips in training: here the second spatial
+  // axis (left-right), so two views.
+  o.tta_axes = {1};
+  Predictions lr = predict_probabilities({net}, Compose({}), ds, o);
+  at::Tensor mean_lr =
+      (torch::softmax(net->forward(x), 1) + torch::softmax(net->forward(x.flip({3})), 1)) / 2.0;
+  for (int64_t i = 0; i < 4; ++i)
+    EXPECT_NEAR(lr.probabilities[i][0], mean_lr[i][0].item<double>(), 1e-5);
+  o.tta_axes = {2};  // 2-D inputs have spatial axes 0 and 1
+  EXPECT_THROW(predict_probabilities({net}, Compose({}), ds, o), medcnn::ConfigError);
 }
 
 TEST(PredictorUncertainty, MonteCarloDropoutVariesPassesAndLeavesTheNetworkAsItWas) {

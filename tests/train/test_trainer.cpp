@@ -30,11 +30,11 @@ struct Setup {
   std::shared_ptr<medcnn::ClassificationTask> task;
 };
 
-Setup setup(uint64_t seed) {
+Setup setup(uint64_t seed, int64_t batch_size = 8) {
   auto train_ds = std::make_shared<mt::ToyDataset>(64);
   auto val_ds = std::make_shared<mt::ToyDataset>(32, 1.5);
   medcnn::LoaderOptions lo;
-  lo.batch_size = 8;
+  lo.batch_size = batch_size;
   lo.shuffle = true;
   lo.workers = 1;
   lo.seed = seed;
@@ -233,4 +233,106 @@ TEST(Checkpoint, MissingAndCorruptFilesAreClearErrors) {
   EXPECT_THROW(medcnn::load_network(dir.file("half.pt"), torch::kCPU), medcnn::FormatError);
   auto back = medcnn::load_network(dir.file("ok.pt"), torch::kCPU);
   EXPECT_TRUE(same_weights(*net, *back));
+}
+
+// The weight average (train.ema_decay): worked step by step against the
+// weights the run itself wrote, it leaves the training path alone, it is
+// what best.pt keeps, and --resume restores it.
+TEST(Trainer, WeightAverageFollowsTheLiveWeightsStepByStep) {
+  // One optimiser step per epoch (batch = the 64 cases), one epoch per call:
+  // last.pt after each epoch holds the live weights w_t, so the average can
+  // be computed here from them: a_t = d_t a_{t-1} + (1 - d_t) w_t with
+  // d_t = min(0.9, (1 + t) / (10 + t)) and a_0 the initial weights.
+  mt::TempDir dir;
+  const double decay = 0.9;
+  auto o = [&](int64_t epochs, bool resume) {
+    auto x = options(dir.path(), epochs);
+    x.ema_decay = decay;
+    x.resume = resume;
+    x.monitor = "loss";
+    return x;
+  };
+  auto a0 = toy_net(7);
+  std::vector<at::Tensor> expected;
+  for (auto& p : a0->parameters()) expected.push_back(p.detach().clone());
+  for (int64_t t = 1; t <= 3; ++t) {
+    auto s = setup(7, 64);
+    medcnn::Trainer(toy_net(7), s.task, o(t, t > 1)).fit(*s.train, s.val.get());
+    auto live = medcnn::load_network(dir.file("last.pt"), torch::kCPU);
+    const double d = std::min(decay, (1.0 + t) / (10.0 + t));
+    auto w = live->parameters();
+    for (size_t i = 0; i < w.size(); ++i) expected[i] = d * expected[i] + (1 - d) * w[i].detach();
+  }
+  auto net = toy_net(1);
+  medcnn::WeightAverage avg(*net, decay);
+  medcnn::load_training_state(dir.file("last.pt"), {nullptr, false, &avg});
+  EXPECT_EQ(avg.steps(), 3);
+  for (size_t i = 0; i < expected.size(); ++i)
+    EXPECT_TRUE(torch::allclose(avg.tensors()[i], expected[i], 1e-6, 1e-7)) << "tensor " << i;
+  // The average is not the live weights.
+  auto live = medcnn::load_network(dir.file("last.pt"), torch::kCPU);
+  EXPECT_FALSE(torch::allclose(live->parameters()[0], expected[0], 1e-4, 1e-5));
+}
+
+TEST(Trainer, WeightAverageKeepsTheTrainingPathAndIsWhatBestKeeps) {
+  mt::TempDir with, without;
+  auto run = [](const std::string& out, double ema) {
+    auto s = setup(8);
+    auto o = options(out, 3);
+    o.ema_decay = ema;
+    auto net = toy_net(8);
+    auto r = medcnn::Trainer(net, s.task, o).fit(*s.train, s.val.get());
+    return std::make_pair(net, r);
+  };
+  auto [net_ema, r_ema] = run(with.path(), 0.95);
+  auto [net_plain, r_plain] = run(without.path(), 0.0);
+  // Same seed: the live weights and training losses do not depend on the average.
+  auto a = medcnn::load_network(with.file("last.pt"), torch::kCPU);
+  auto b = medcnn::load_network(without.file("last.pt"), torch::kCPU);
+  EXPECT_TRUE(same_weights(*a, *b));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_DOUBLE_EQ(r_ema.history[i].train_loss, r_plain.history[i].train_loss);
+    EXPECT_NE(r_ema.history[i].val_loss, r_plain.history[i].val_loss) << "validates the average";
+  }
+  // The network ends with best.pt's weights, which are the average's.
+  auto best = medcnn::load_network(with.file("best.pt"), torch::kCPU);
+  EXPECT_TRUE(same_weights(*net_ema, *best));
+  EXPECT_FALSE(same_weights(*net_ema, *net_plain));
+  // A last.pt written without the average cannot resume a run that keeps one.
+  auto s = setup(8);
+  auto o = options(without.path(), 4);
+  o.ema_decay = 0.95;
+  o.resume = true;
+  EXPECT_THROW(medcnn::Trainer(toy_net(8), s.task, o).fit(*s.train, s.val.get()),
+               medcnn::FormatError);
+}
+
+TEST(Trainer, ResumeRestoresTheWeightAverage) {
+  mt::TempDir resumed, straight;
+  auto opts = [](const std::string& out, int64_t epochs, bool resume) {
+    auto o = options(out, epochs);
+    o.schedule = {{"name", "step"}, {"step_size", 1}, {"gamma", 0.7}};
+    o.ema_decay = 0.9;
+    o.monitor = "loss";
+    o.resume = resume;
+    return o;
+  };
+  {
+    auto s = setup(9);
+    medcnn::Trainer(toy_net(9), s.task, opts(resumed.path(), 2, false)).fit(*s.train, s.val.get());
+  }
+  medcnn::TrainResult r, full;
+  {
+    auto s = setup(9);
+    r = medcnn::Trainer(toy_net(99), s.task, opts(resumed.path(), 4, true)).fit(*s.train, s.val.get());
+  }
+  {
+    auto s = setup(9);
+    full = medcnn::Trainer(toy_net(9), s.task, opts(straight.path(), 4, false)).fit(*s.train, s.val.get());
+  }
+  for (int i = 0; i < 4; ++i)
+    EXPECT_DOUBLE_EQ(r.history[i].val_loss, full.history[i].val_loss) << "epoch " << i + 1;
+  auto a = medcnn::load_network(resumed.file("best.pt"), torch::kCPU);
+  auto b = medcnn::load_network(straight.file("best.pt"), torch::kCPU);
+  EXPECT_TRUE(same_weights(*a, *b));
 }

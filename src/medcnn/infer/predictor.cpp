@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "medcnn/core/error.h"
 #include "medcnn/core/progress.h"
 #include "medcnn/core/runtime.h"
@@ -72,8 +74,14 @@ Predictions predict_probabilities(const std::vector<NetworkPtr>& models, const C
   while (auto batch = loader.next()) {
     auto x = batch->images.to(device);
     std::vector<at::Tensor> views{x};
+    for (int64_t a : options.tta_axes)
+      if (a < 0 || a >= x.dim() - 2)
+        throw ConfigError("tta_axes", "axis " + std::to_string(a) + " is not a spatial axis of " +
+                                          std::to_string(x.dim() - 2) + "-D inputs");
     if (options.tta_flips)
-      for (int64_t a = 2; a < x.dim(); ++a) views.push_back(x.flip({a}));
+      for (int64_t a = 2; a < x.dim(); ++a)
+        if (options.tta_axes.empty() || std::count(options.tta_axes.begin(), options.tta_axes.end(), a - 2))
+          views.push_back(x.flip({a}));
     std::vector<at::Tensor> samples;  // [B, K] each
     for (size_t m = 0; m < models.size(); ++m) {
       if (first && options.optimize && !mc) {

@@ -14,8 +14,9 @@
 //    (-1 where a case has none).
 //  - Uncertainty: each case gets S = models x views x passes probability
 //    rows ("samples"): views are the input and, with options.tta_flips, its
-//    flip along each spatial axis (test-time augmentation; a flip does not
-//    change a class); passes are options.mc_samples Monte-Carlo passes with
+//    flip along each spatial axis, or along each of options.tta_axes
+//    (test-time augmentation; a flip does not change a class; flip only
+//    along the axes the training augmentation flipped); passes are options.mc_samples Monte-Carlo passes with
 //    the dropout layers active and batch norm in eval mode (Gal and
 //    Ghahramani 2016), each also dropping options.drop_weights of every
 //    convolution and linear weight (MC DropConnect, kept weights scaled by
@@ -56,6 +57,7 @@ struct PredictorOptions {
   int mc_samples = 0;
   double drop_weights = 0.0;
   bool tta_flips = false;
+  std::vector<int64_t> tta_axes;         // spatial axes flipped (0 = first); empty = every axis
   DatasetPtr int8_calibration;           // set: int8 models calibrated on this data
   int64_t int8_calibration_cases = 256;  // at most this many of its cases
 };

@@ -59,6 +59,14 @@ void save_checkpoint(const std::string& path, Network& net, nlohmann::json meta,
   if (parts.rng) {
     archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
   }
+  if (parts.average) {
+    torch::serialize::OutputArchive avg;
+    avg.write("steps", c10::IValue(parts.average->steps()));
+    const auto& tensors = parts.average->tensors();
+    avg.write("count", c10::IValue(int64_t(tensors.size())));
+    for (size_t i = 0; i < tensors.size(); ++i) avg.write("t" + std::to_string(i), tensors[i]);
+    archive.write("weight_average", avg);
+  }
   std::ostringstream bytes;
   archive.save_to(bytes);
   write_file_atomically(path, bytes.str());
@@ -118,6 +126,22 @@ void load_training_state(const std::string& path, CheckpointParts parts) {
     at::Generator generator = at::detail::getDefaultCPUGenerator();
     std::lock_guard<std::mutex> lock(generator.mutex());
     generator.set_state(state);
+  }
+  if (parts.average) {
+    torch::serialize::InputArchive avg;
+    c10::IValue steps, count;
+    if (!archive.try_read("weight_average", avg) || !avg.try_read("steps", steps) ||
+        !avg.try_read("count", count))
+      throw FormatError(path, "checkpoint has no weight average (train.ema_decay was 0 when it was written)");
+    std::vector<at::Tensor> tensors(count.toInt());
+    for (size_t i = 0; i < tensors.size(); ++i)
+      if (!avg.try_read("t" + std::to_string(i), tensors[i]))
+        throw FormatError(path, "checkpoint's weight average is incomplete");
+    try {
+      parts.average->load(tensors, steps.toInt());
+    } catch (const FormatError& e) {
+      throw FormatError(path, "weight average does not fit the network");
+    }
   }
 }
 

@@ -22,12 +22,14 @@
 #include <string>
 
 #include "medcnn/nn/network.h"
+#include "medcnn/train/weight_average.h"
 
 namespace medcnn {
 
 struct CheckpointParts {
   torch::optim::Optimizer* optimizer = nullptr;  // saved/restored when set
   bool rng = false;                              // torch's CPU generator state
+  WeightAverage* average = nullptr;              // the weights' moving average
 };
 
 void save_checkpoint(const std::string& path, Network& net, nlohmann::json meta,

@@ -62,11 +62,11 @@ json defaults() {
     "schedule": {"name": "cosine", "warmup_epochs": 1},
     "train": {"epochs": 20, "batch_size": 32, "workers": 2, "cache": true, "sampler": "none",
               "monitor": "", "patience": 0, "min_delta": 0.0, "precision": "auto",
-              "grad_clip": 0.0, "init_from": "", "skip_head": true, "freeze": [],
+              "grad_clip": 0.0, "ema_decay": 0.0, "init_from": "", "skip_head": true, "freeze": [],
               "unfreeze": [], "repeats": 1},
     "preprocess": [],
     "augment": [],
-    "evaluate": {"threshold": "youden", "bootstrap": 1000,
+    "evaluate": {"threshold": "youden", "bootstrap": 1000, "tta_flips": false, "tta_axes": [],
                  "metrics": ["auc", "accuracy", "sensitivity", "specificity",
                              "balanced_accuracy", "f1"]},
     "cv": {"folds": 0, "seeds": [0], "inner_val_fraction": 0.15, "members": 1,
@@ -493,6 +493,7 @@ class Experiment {
     to.patience = t["patience"];
     to.min_delta = t["min_delta"];
     to.grad_clip = t["grad_clip"];
+    to.ema_decay = t["ema_decay"];
     to.precision = t["precision"];
     to.device = parse_device(options_.device);
     to.resume = options_.resume && fs::exists(spec.dir + "/last.pt");
@@ -735,6 +736,8 @@ class Experiment {
     po.workers = t["workers"];
     po.device = options_.device;
     po.show_progress = false;
+    po.tta_flips = ev["tta_flips"];
+    po.tta_axes = ev["tta_axes"].get<std::vector<int64_t>>();
     Compose pre = make_transforms(preprocess_);
     Predictions val_pred = predict_probabilities(nets, pre, spec.val, po);
     outcome.rule = rule_from_config(ev["threshold"], val_pred, classes_.size());

@@ -72,6 +72,7 @@ Trainer::Trainer(NetworkPtr net, TaskPtr task, TrainerOptions options)
   precision_ = resolve_precision(options_.precision, options_.device);
   net_->to(options_.device);
   optimizer_ = make_optimizer(options_.optimizer, trainable(*net_));
+  if (options_.ema_decay != 0) average_ = std::make_unique<WeightAverage>(*net_, options_.ema_decay);
 }
 
 Trainer::~Trainer() = default;
@@ -97,6 +98,7 @@ double Trainer::train_step(const Batch& batch) {
   loss.backward();
   if (options_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(net_->parameters(), options_.grad_clip);
   optimizer_->step();
+  if (average_) average_->update(*net_);
   return value;
 }
 
@@ -160,7 +162,7 @@ TrainResult Trainer::fit(DataLoader& train, DataLoader* val) {
       throw IoError(last.empty() ? "--resume" : last, "nothing to resume from (no last.pt)");
     nlohmann::json meta = read_checkpoint_meta(last);
     load_weights(*net_, last);
-    load_training_state(last, {optimizer_.get(), true});
+    load_training_state(last, {optimizer_.get(), true, average_.get()});
     const auto& st = meta.at("train_state");
     start = st.at("epoch");
     bad_epochs = st.at("bad_epochs");
@@ -199,6 +201,7 @@ TrainResult Trainer::fit(DataLoader& train, DataLoader* val) {
     }
     bar.reset();
     rec.train_loss = n ? loss_sum / n : 0.0;
+    if (average_) average_->swap(*net_);  // validate and keep the average
     if (val) {
       EpochRecord v = validate(*val);
       rec.val_loss = v.val_loss;
@@ -246,14 +249,17 @@ TrainResult Trainer::fit(DataLoader& train, DataLoader* val) {
       meta["metrics"] = record_json(rec)["metrics"];
       meta["precision"] = precision_name(precision_);
       if (improved) save_checkpoint(best, *net_, meta);
+      if (average_) average_->swap(*net_);  // last.pt: the live weights, and the average
       nlohmann::json hist = nlohmann::json::array();
       for (const auto& r : result.history) hist.push_back(record_json(r));
       meta["train_state"] = {{"epoch", rec.epoch}, {"bad_epochs", bad_epochs},
                              {"has_best", has_best}, {"best_value", number(best_value)},
                              {"best_epoch", result.best_epoch},
                              {"schedule", schedule->state()}, {"history", hist}};
-      save_checkpoint(last, *net_, meta, {optimizer_.get(), true});
+      save_checkpoint(last, *net_, meta, {optimizer_.get(), true, average_.get()});
       write_history(result.history);
+    } else if (average_) {
+      average_->swap(*net_);
     }
     if (stop) {
       result.stopped_early = true;
@@ -262,9 +268,12 @@ TrainResult Trainer::fit(DataLoader& train, DataLoader* val) {
     }
   }
   result.best_value = best_value;
-  // Leave the network at its best epoch.
+  // Leave the network at its best epoch (without checkpoints: the average,
+  // or the last weights).
   if (!best.empty() && std::filesystem::exists(best) && result.best_epoch > 0) {
     load_weights(*net_, best);
+  } else if (average_) {
+    average_->swap(*net_);
   }
   return result;
 }

@@ -20,6 +20,11 @@
 //  - Early stopping: stops after `patience` epochs without an improvement of
 //    the monitor by more than min_delta (patience 0 = off). At the end the
 //    network holds the best epoch's weights.
+//  - ema_decay > 0 keeps an exponential moving average of the weights
+//    (weight_average.h), updated after every optimiser step. The average is
+//    what each epoch validates, what best.pt holds and what the network
+//    holds at the end; last.pt holds the live weights and the average, so
+//    --resume continues exactly.
 //  - meta (classes, config, preprocess, ...) is stored in every checkpoint.
 #pragma once
 #include <c10/core/Device.h>
@@ -35,6 +40,7 @@
 #include "medcnn/nn/network.h"
 #include "medcnn/tasks/task.h"
 #include "medcnn/train/precision.h"
+#include "medcnn/train/weight_average.h"
 
 namespace medcnn {
 
@@ -47,6 +53,7 @@ struct TrainerOptions {
   int64_t patience = 0;                // early stopping, 0 = off
   double min_delta = 0.0;
   double grad_clip = 0.0;              // max global L2 norm, 0 = off
+  double ema_decay = 0.0;              // > 0: validate and keep a moving average of the weights
   std::string precision = "auto";      // auto | bf16 | fp32
   c10::Device device = c10::Device("cpu");
   bool resume = false;
@@ -88,6 +95,7 @@ class Trainer {
   TrainerOptions options_;
   Precision precision_;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  std::unique_ptr<WeightAverage> average_;  // ema_decay > 0
 };
 
 // history.csv columns in order for a set of records.
