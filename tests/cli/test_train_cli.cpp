@@ -351,6 +351,10 @@ TEST(TrainCli, BadConfigsAndFilesAreClearErrors) {
   std::string cfg = write_config(dir, dir.file("ph/manifest.csv"), "");
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "train.epoch=3"}), "train.epoch", 5);
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "network.name=resnet19"}), "resnet19", 5);
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "train.ema_decay=1"}),
+                    "train.ema_decay", 5);
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "evaluate.tta_axes=[-1]"}),
+                    "evaluate.tta_axes", 5);
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "data.source=/nope/x.csv"}),
                     "/nope/x.csv", 2);
   // A predictions file with a broken row: the file and line are named.
@@ -492,6 +496,11 @@ TEST(SegmentCli, BadSegmentationConfigsNameTheKey) {
   r = run_medcnn({"train", dir.file("c.toml"), "--out", dir.file("c"), "--quiet"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("inferer.overlap"), std::string::npos) << r.err;
+  // Classifier-only test-time flips: a segmentation recipe flips through inferer.flip.
+  r = run_medcnn({"train", dir.file("c.toml"), "--out", dir.file("c"), "--quiet",
+                  "inferer.overlap=0.25", "evaluate.tta_flips=true"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("inferer.flip"), std::string::npos) << r.err;
   // Images without masks cannot train a segmentation: the error says so and
   // names a case; nothing half-written is left as a model.
   write_text(dir.file("nomask.csv"), "id,image\na," + dir.file("ph/images/phantom_0000.png") +

@@ -819,6 +819,21 @@ nlohmann::json resolve_config(nlohmann::json config, const std::string& config_d
                                            "segmentation, localization, detection)");
   }
   merge(base, config, "");
+  const json& ema = base["train"]["ema_decay"];
+  if (!ema.is_number() || !(ema.get<double>() >= 0 && ema.get<double>() < 1))
+    throw ConfigError("train.ema_decay", "must be 0 (off) or a decay in (0, 1), got " + ema.dump());
+  const json& ev = base["evaluate"];
+  if (!ev["tta_flips"].is_boolean())
+    throw ConfigError("evaluate.tta_flips", "expected true or false, got " + ev["tta_flips"].dump());
+  if (!ev["tta_axes"].is_array())
+    throw ConfigError("evaluate.tta_axes", "expected a list of spatial axes such as [1]");
+  for (const auto& a : ev["tta_axes"])
+    if (!a.is_number_integer() || a.get<int64_t>() < 0)
+      throw ConfigError("evaluate.tta_axes", "expected spatial axes 0, 1, 2, got " + a.dump());
+  if (ev["tta_flips"].get<bool>() && task != "classification")
+    throw ConfigError("evaluate.tta_flips",
+                      "classification only (a " + task + " model flips through " +
+                          (task == "segmentation" ? "inferer.flip" : "predict --tta") + ")");
   if (!base["data"].contains("source") || !base["data"]["source"].is_string())
     throw ConfigError("data.source", "missing: the data set to train on");
   // Paths become absolute, so the resolved config.json runs from anywhere.
