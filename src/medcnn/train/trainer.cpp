@@ -242,14 +242,14 @@ TrainResult Trainer::fit(DataLoader& train, DataLoader* val) {
     spdlog::info("{}", line.str());
 
     const bool stop = options_.patience > 0 && bad_epochs >= options_.patience;
+    nlohmann::json meta = options_.meta;
+    meta["epoch"] = rec.epoch;
+    meta["monitor"] = monitor;
+    meta["metrics"] = record_json(rec)["metrics"];
+    meta["precision"] = precision_name(precision_);
+    if (!out.empty() && improved) save_checkpoint(best, *net_, meta);
+    if (average_) average_->swap(*net_);  // back to the live weights (last.pt keeps both)
     if (!out.empty()) {
-      nlohmann::json meta = options_.meta;
-      meta["epoch"] = rec.epoch;
-      meta["monitor"] = monitor;
-      meta["metrics"] = record_json(rec)["metrics"];
-      meta["precision"] = precision_name(precision_);
-      if (improved) save_checkpoint(best, *net_, meta);
-      if (average_) average_->swap(*net_);  // last.pt: the live weights, and the average
       nlohmann::json hist = nlohmann::json::array();
       for (const auto& r : result.history) hist.push_back(record_json(r));
       meta["train_state"] = {{"epoch", rec.epoch}, {"bad_epochs", bad_epochs},
@@ -258,8 +258,6 @@ TrainResult Trainer::fit(DataLoader& train, DataLoader* val) {
                              {"schedule", schedule->state()}, {"history", hist}};
       save_checkpoint(last, *net_, meta, {optimizer_.get(), true, average_.get()});
       write_history(result.history);
-    } else if (average_) {
-      average_->swap(*net_);
     }
     if (stop) {
       result.stopped_early = true;
