@@ -16,8 +16,8 @@
 //    rows ("samples"): views are the input and, with options.tta_flips, its
 //    flip along each spatial axis, or along each of options.tta_axes
 //    (test-time augmentation; a flip does not change a class; flip only
-//    along the axes the training augmentation flipped); passes are options.mc_samples Monte-Carlo passes with
-//    the dropout layers active and batch norm in eval mode (Gal and
+//    along the axes the training augmentation flipped); passes are
+//    options.mc_samples Monte-Carlo passes with the dropout layers active and batch norm in eval mode (Gal and
 //    Ghahramani 2016), each also dropping options.drop_weights of every
 //    convolution and linear weight (MC DropConnect, kept weights scaled by
 //    1/(1 - p)), or one deterministic pass. The probabilities are the mean

@@ -139,7 +139,7 @@ void load_training_state(const std::string& path, CheckpointParts parts) {
         throw FormatError(path, "checkpoint's weight average is incomplete");
     try {
       parts.average->load(tensors, steps.toInt());
-    } catch (const FormatError& e) {
+    } catch (const FormatError&) {
       throw FormatError(path, "weight average does not fit the network");
     }
   }
