@@ -353,6 +353,8 @@ TEST(TrainCli, BadConfigsAndFilesAreClearErrors) {
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "network.name=resnet19"}), "resnet19", 5);
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "train.ema_decay=1"}),
                     "train.ema_decay", 5);
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "train.mixup_alpha=-0.2"}),
+                    "train.mixup_alpha", 5);
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "evaluate.tta_axes=[-1]"}),
                     "evaluate.tta_axes", 5);
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "data.source=/nope/x.csv"}),
@@ -501,6 +503,11 @@ TEST(SegmentCli, BadSegmentationConfigsNameTheKey) {
                   "inferer.overlap=0.25", "evaluate.tta_flips=true"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("inferer.flip"), std::string::npos) << r.err;
+  // Mixup mixes class labels only: a segmentation recipe with it is refused.
+  r = run_medcnn({"train", dir.file("c.toml"), "--out", dir.file("c"), "--quiet",
+                  "inferer.overlap=0.25", "train.mixup_alpha=0.4"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("train.mixup_alpha"), std::string::npos) << r.err;
   // Images without masks cannot train a segmentation: the error says so and
   // names a case; nothing half-written is left as a model.
   write_text(dir.file("nomask.csv"), "id,image\na," + dir.file("ph/images/phantom_0000.png") +

@@ -8,6 +8,7 @@
 #include "medcnn/core/error.h"
 #include "medcnn/tasks/classification.h"
 #include "medcnn/train/checkpoint.h"
+#include "medcnn/train/mixup.h"
 #include "medcnn/train/trainer.h"
 #include "test_support.h"
 #include "toy.h"
@@ -335,4 +336,34 @@ TEST(Trainer, ResumeRestoresTheWeightAverage) {
   auto a = medcnn::load_network(resumed.file("best.pt"), torch::kCPU);
   auto b = medcnn::load_network(straight.file("best.pt"), torch::kCPU);
   EXPECT_TRUE(same_weights(*a, *b));
+}
+
+TEST(Trainer, MixupLossWeighsBothTargetsByLambda) {
+  // The step's loss recomputed here from the same draws: torch's generator
+  // is restored, lambda and the pairing drawn again, and a copy of the
+  // network (same initial weights, same dropout draws) scored with
+  // lambda * CE(y) + (1 - lambda) * CE(y[p]) in plain libtorch.
+  auto s = setup(3, 16);
+  torch::manual_seed(11);
+  medcnn::Batch b;
+  b.images = torch::randn({16, 1, 12, 12});
+  b.labels = torch::randint(0, 2, {16}, torch::kLong);
+  for (int i = 0; i < 16; ++i) b.ids.push_back("c" + std::to_string(i));
+  auto o = options("", 1);
+  o.mixup_alpha = 0.4;
+  medcnn::Trainer trainer(toy_net(5), s.task, o);
+  auto copy = toy_net(5);
+  auto generator = at::detail::getDefaultCPUGenerator();
+  const auto state = generator.get_state();
+  const double got = trainer.train_step(b);
+  generator.set_state(state);
+  const auto m = medcnn::mix_up(b, 0.4);
+  copy->train();
+  const auto out = copy->forward(m.images);
+  auto ce = [&](const at::Tensor& y) { return torch::nn::functional::cross_entropy(out, y).item<double>(); };
+  const auto partner = b.labels.index_select(0, torch::tensor(m.permutation, torch::kLong));
+  const double expected = m.lambda * ce(b.labels) + (1 - m.lambda) * ce(partner);
+  EXPECT_NEAR(got, expected, 1e-5);
+  // Both targets count: the loss is not the first target's alone.
+  EXPECT_GT(std::abs(expected - ce(b.labels)), 1e-4) << "lambda " << m.lambda;
 }

@@ -62,7 +62,8 @@ json defaults() {
     "schedule": {"name": "cosine", "warmup_epochs": 1},
     "train": {"epochs": 20, "batch_size": 32, "workers": 2, "cache": true, "sampler": "none",
               "monitor": "", "patience": 0, "min_delta": 0.0, "precision": "auto",
-              "grad_clip": 0.0, "ema_decay": 0.0, "init_from": "", "skip_head": true, "freeze": [],
+              "grad_clip": 0.0, "ema_decay": 0.0, "mixup_alpha": 0.0,
+              "init_from": "", "skip_head": true, "freeze": [],
               "unfreeze": [], "repeats": 1},
     "preprocess": [],
     "augment": [],
@@ -494,6 +495,7 @@ class Experiment {
     to.min_delta = t["min_delta"];
     to.grad_clip = t["grad_clip"];
     to.ema_decay = t["ema_decay"];
+    to.mixup_alpha = t["mixup_alpha"];
     to.precision = t["precision"];
     to.device = parse_device(options_.device);
     to.resume = options_.resume && fs::exists(spec.dir + "/last.pt");
@@ -822,6 +824,13 @@ nlohmann::json resolve_config(nlohmann::json config, const std::string& config_d
   const json& ema = base["train"]["ema_decay"];
   if (!ema.is_number() || !(ema.get<double>() >= 0 && ema.get<double>() < 1))
     throw ConfigError("train.ema_decay", "must be 0 (off) or a decay in (0, 1), got " + ema.dump());
+  const json& mixup = base["train"]["mixup_alpha"];
+  if (!mixup.is_number() || !(mixup.get<double>() >= 0 && mixup.get<double>() < 1e6))
+    throw ConfigError("train.mixup_alpha",
+                      "must be 0 (off) or the Beta(alpha, alpha) parameter > 0, got " + mixup.dump());
+  if (mixup.get<double>() > 0 && task != "classification")
+    throw ConfigError("train.mixup_alpha", "classification only (a " + task +
+                                               " model's masks and boxes are not mixed)");
   const json& ev = base["evaluate"];
   if (!ev["tta_flips"].is_boolean())
     throw ConfigError("evaluate.tta_flips", "expected true or false, got " + ev["tta_flips"].dump());

@@ -6,12 +6,14 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "medcnn/core/error.h"
 #include "medcnn/core/progress.h"
 #include "medcnn/io/files.h"
 #include "medcnn/train/checkpoint.h"
+#include "medcnn/train/mixup.h"
 #include "medcnn/train/optimizer.h"
 #include "medcnn/train/schedule.h"
 
@@ -81,7 +83,9 @@ torch::optim::Optimizer& Trainer::optimizer() { return *optimizer_; }
 
 double Trainer::train_step(const Batch& batch) {
   net_->train();
-  auto images = batch.images.to(options_.device);
+  std::optional<MixedBatch> mixed;
+  if (options_.mixup_alpha > 0) mixed = mix_up(batch, options_.mixup_alpha);
+  auto images = (mixed ? mixed->images : batch.images).to(options_.device);
   std::vector<at::Tensor> outputs;
   {
     AutocastScope autocast(precision_, options_.device);
@@ -89,6 +93,8 @@ double Trainer::train_step(const Batch& batch) {
   }
   for (auto& o : outputs) o = o.to(torch::kFloat);
   auto loss = task_->deep_loss(outputs, batch);
+  if (mixed)
+    loss = loss * mixed->lambda + task_->deep_loss(outputs, mixed->partner) * (1 - mixed->lambda);
   const double value = loss.item<double>();
   if (!std::isfinite(value))
     throw DataError("training", "the loss is " + fmt(value) + " (batch starting with '" +

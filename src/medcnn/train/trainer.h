@@ -25,6 +25,9 @@
 //    what each epoch validates, what best.pt holds and what the network
 //    holds at the end; last.pt holds the live weights and the average, so
 //    --resume continues exactly.
+//  - mixup_alpha > 0 trains each step on a mixup of the batch (mixup.h):
+//    the loss is lambda * L(batch) + (1 - lambda) * L(partner), and that is
+//    the train_loss reported. Validation is never mixed.
 //  - meta (classes, config, preprocess, ...) is stored in every checkpoint.
 #pragma once
 #include <c10/core/Device.h>
@@ -54,6 +57,7 @@ struct TrainerOptions {
   double min_delta = 0.0;
   double grad_clip = 0.0;              // max global L2 norm, 0 = off
   double ema_decay = 0.0;              // > 0: validate and keep a moving average of the weights
+  double mixup_alpha = 0.0;            // > 0: train on mixed pairs, lambda ~ Beta(alpha, alpha)
   std::string precision = "auto";      // auto | bf16 | fp32
   c10::Device device = c10::Device("cpu");
   bool resume = false;
