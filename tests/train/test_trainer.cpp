@@ -7,6 +7,7 @@
 
 #include "medcnn/core/error.h"
 #include "medcnn/tasks/classification.h"
+#include "medcnn/tasks/segmentation.h"
 #include "medcnn/train/checkpoint.h"
 #include "medcnn/train/mixup.h"
 #include "medcnn/train/trainer.h"
@@ -366,4 +367,15 @@ TEST(Trainer, MixupLossWeighsBothTargetsByLambda) {
   EXPECT_NEAR(got, expected, 1e-5);
   // Both targets count: the loss is not the first target's alone.
   EXPECT_GT(std::abs(expected - ce(b.labels)), 1e-4) << "lambda " << m.lambda;
+}
+
+TEST(Trainer, MixupIsRefusedOutsideClassification) {
+  medcnn::SegmentationOptions so;
+  so.class_names = {"background", "lesion"};
+  auto o = options("", 1);
+  o.mixup_alpha = 0.4;
+  EXPECT_THROW(medcnn::Trainer(toy_net(1), std::make_shared<medcnn::SegmentationTask>(so), o),
+               medcnn::ConfigError);
+  o.mixup_alpha = -0.1;
+  EXPECT_THROW(medcnn::Trainer(toy_net(1), setup(1).task, o), medcnn::ConfigError);
 }

@@ -8,8 +8,6 @@ namespace medcnn {
 
 MixedBatch mix_up(const Batch& batch, double alpha) {
   if (!(alpha > 0)) throw ConfigError("train.mixup_alpha", "must be > 0 to mix");
-  if (batch.masks.defined() || !batch.boxes.empty())
-    throw ConfigError("train.mixup_alpha", "mixes images and class labels only (classification)");
   // Beta(a, a) as G1 / (G1 + G2) with G1, G2 ~ Gamma(a, 1).
   const auto g = at::_standard_gamma(torch::full({2}, alpha, torch::kDouble));
   const double g1 = g[0].item<double>(), g2 = g[1].item<double>();

@@ -10,8 +10,9 @@
 //        partner = the batch's ids and labels reordered by p
 //    The training loss is then lambda * L(out, batch) + (1 - lambda) *
 //    L(out, partner), which for cross-entropy equals the loss against the
-//    mixed one-hot target. Masks and boxes are not mixed: a batch with them
-//    is an error (mixup is for classification).
+//    mixed one-hot target. Masks and boxes are not mixed or carried into
+//    the partner: mixup is for classification (the Trainer refuses it for
+//    any other task).
 //  - alpha must be > 0; a batch of one case mixes with itself.
 #pragma once
 #include <ATen/core/Tensor.h>

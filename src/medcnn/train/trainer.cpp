@@ -74,6 +74,8 @@ Trainer::Trainer(NetworkPtr net, TaskPtr task, TrainerOptions options)
   precision_ = resolve_precision(options_.precision, options_.device);
   net_->to(options_.device);
   optimizer_ = make_optimizer(options_.optimizer, trainable(*net_));
+  if (options_.mixup_alpha < 0 || (options_.mixup_alpha > 0 && task_->name() != "classification"))
+    throw ConfigError("train.mixup_alpha", "must be >= 0, and mixup is for classification only");
   if (options_.ema_decay != 0) average_ = std::make_unique<WeightAverage>(*net_, options_.ema_decay);
 }
 
