@@ -825,7 +825,7 @@ nlohmann::json resolve_config(nlohmann::json config, const std::string& config_d
   if (!ema.is_number() || !(ema.get<double>() >= 0 && ema.get<double>() < 1))
     throw ConfigError("train.ema_decay", "must be 0 (off) or a decay in (0, 1), got " + ema.dump());
   const json& mixup = base["train"]["mixup_alpha"];
-  if (!mixup.is_number() || !(mixup.get<double>() >= 0 && mixup.get<double>() < 1e6))
+  if (!mixup.is_number() || !(std::isfinite(mixup.get<double>()) && mixup.get<double>() >= 0))
     throw ConfigError("train.mixup_alpha",
                       "must be 0 (off) or the Beta(alpha, alpha) parameter > 0, got " + mixup.dump());
   if (mixup.get<double>() > 0 && task != "classification")

@@ -19,7 +19,6 @@ MixedBatch mix_up(const Batch& batch, double alpha) {
   m.images = batch.images * m.lambda + batch.images.index_select(0, perm) * (1 - m.lambda);
   m.partner.ids.reserve(static_cast<size_t>(n));
   for (int64_t i : m.permutation) m.partner.ids.push_back(batch.ids[static_cast<size_t>(i)]);
-  m.partner.images = m.images;
   if (batch.labels.defined()) m.partner.labels = batch.labels.index_select(0, perm);
   return m;
 }

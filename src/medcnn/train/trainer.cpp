@@ -71,11 +71,11 @@ std::vector<std::string> history_columns(const std::vector<EpochRecord>& history
 Trainer::Trainer(NetworkPtr net, TaskPtr task, TrainerOptions options)
     : net_(std::move(net)), task_(std::move(task)), options_(std::move(options)) {
   if (options_.epochs <= 0) throw ConfigError("train.epochs", "must be > 0");
+  if (options_.mixup_alpha < 0 || (options_.mixup_alpha > 0 && task_->name() != "classification"))
+    throw ConfigError("train.mixup_alpha", "must be >= 0, and mixup is for classification only");
   precision_ = resolve_precision(options_.precision, options_.device);
   net_->to(options_.device);
   optimizer_ = make_optimizer(options_.optimizer, trainable(*net_));
-  if (options_.mixup_alpha < 0 || (options_.mixup_alpha > 0 && task_->name() != "classification"))
-    throw ConfigError("train.mixup_alpha", "must be >= 0, and mixup is for classification only");
   if (options_.ema_decay != 0) average_ = std::make_unique<WeightAverage>(*net_, options_.ema_decay);
 }
 
