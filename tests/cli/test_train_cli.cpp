@@ -287,6 +287,8 @@ TEST(TrainCli, CrossValidationMembersAverageTheirProbabilities) {
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "cv.folds=0"}), "cv.members", 5);
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "cv.run_folds=[9]"}),
                     "cv.run_folds", 5);
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "cv.inner_val_fraction=0"}),
+                    "cv.inner_val_fraction", 5);
   // Refused before anything is written: no run folder, no config.json.
   EXPECT_FALSE(fs::exists(dir.file("bad"))) << "a refused run left a folder behind";
 }
@@ -386,6 +388,9 @@ TEST(TrainCli, BadConfigsAndFilesAreClearErrors) {
                     "train.mixup_alpha", 5);
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "evaluate.tta_axes=[-1]"}),
                     "evaluate.tta_axes", 5);
+  // No validation cases would leave best.pt at the first epoch: refused.
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "data.val_fraction=0"}),
+                    "data.val_fraction", 5);
   expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("o"), "data.source=/nope/x.csv"}),
                     "/nope/x.csv", 2);
   // A predictions file with a broken row: the file and line are named.

@@ -164,6 +164,18 @@ struct RunSpec {
   uint64_t seed = 0;
 };
 
+// Every run chooses its best epoch (and a threshold) on validation cases. An
+// empty split must be refused: its loss of 0 is never beaten, so best.pt would
+// silently stay the first epoch's weights.
+[[noreturn]] void refuse_no_validation(const std::string& key) {
+  throw ConfigError(key, "leaves no validation cases; the best epoch, the decision threshold "
+                         "and the validation scores need at least one");
+}
+
+void require_validation_cases(const DatasetPtr& val, const std::string& key) {
+  if (!val || val->size() == 0) refuse_no_validation(key);
+}
+
 struct RunOutcome {
   json val_metrics, heldout_evaluation;
   Predictions heldout;
@@ -247,6 +259,10 @@ class Experiment {
     if (config_["cv"]["folds"] >= 2) {  // refused before anything is written
       cv_members();
       cv_run_folds(config_["cv"]["folds"]);
+      if (config_["cv"]["inner_val_fraction"].get<double>() <= 0) refuse_no_validation("cv.inner_val_fraction");
+    } else if (config_["data"]["val_source"].get<std::string>().empty() &&
+               config_["data"]["val_fraction"].get<double>() <= 0) {
+      refuse_no_validation("data.val_fraction");
     }
     fs::create_directories(options_.out_dir);
     write_file_atomically(options_.out_dir + "/config.json", config_.dump(2) + "\n");
@@ -260,10 +276,12 @@ class Experiment {
       spec.train = pool_;
       spec.val = open_data(resolve_path(options_.config_dir, data["val_source"]),
                            string_list(data["val_splits"], "data.val_splits"), reader_options(data));
+      require_validation_cases(spec.val, "data.val_source");
     } else {
       Split s = train_val_test_split(pool_->size(), data["val_fraction"], 0.0, spec.seed, labels_);
       spec.train = std::make_shared<Subset>(pool_, s.train);
       spec.val = std::make_shared<Subset>(pool_, s.val);
+      require_validation_cases(spec.val, "data.val_fraction");
     }
     RunOutcome r = train_one(spec);
     json summary{{"val", r.val_metrics}, {"threshold", r.rule.threshold},
@@ -330,6 +348,7 @@ class Experiment {
         Split s = train_val_test_split(fold.train.size(), inner, 0.0, spec.seed, train_labels);
         spec.train = std::make_shared<Subset>(pool_, compose_idx(fold.train, s.train));
         spec.val = std::make_shared<Subset>(pool_, compose_idx(fold.train, s.val));
+        require_validation_cases(spec.val, "cv.inner_val_fraction");
         spec.heldout = std::make_shared<Subset>(pool_, fold.val);
         spdlog::info("cross-validation: seed {}, fold {}/{} ({} train, {} val, {} held out)", seed,
                      f + 1, folds, s.train.size(), s.val.size(), fold.val.size());
