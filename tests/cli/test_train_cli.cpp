@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "medcnn/train/checkpoint.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -516,6 +517,61 @@ TEST(SegmentCli, TrainOnPatchesPredictMapsAndScoreThemInPython) {
                                   dir.file("test/manifest.csv"), "--out", dir.file("eval_bad")});
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.err.find("no label map"), std::string::npos) << bad.err;
+}
+
+// cv.inner_val_fraction = 0 with train.keep = "last" (as nnU-Net's "all"
+// fold and final checkpoint): each fold trains on every one of its training
+// images and keeps the last epoch; only the held-out fold is scored.
+TEST(SegmentCli, CrossValidationWithoutValidationTrainsOnEveryCaseAndKeepsTheLastEpoch) {
+  TempDir dir;
+  ASSERT_EQ(run_medcnn({"phantom", dir.file("ph"), "-n", "12", "--size", "32", "--max-radius", "5"}).exit_code, 0);
+  write_text(dir.file("s.toml"), seg_config(dir.file("ph/manifest.csv"),
+                                            "[cv]\nfolds = 3\ninner_val_fraction = 0\n"));
+  // Without train.keep = "last" nothing would choose the epoch: refused,
+  // naming both keys, before anything is written.
+  CommandResult r = run_medcnn({"train", dir.file("s.toml"), "--out", dir.file("bad")});
+  expect_user_error(r, "cv.inner_val_fraction", 5);
+  EXPECT_NE(r.err.find("train.keep"), std::string::npos) << r.err;
+  expect_user_error(run_medcnn({"train", dir.file("s.toml"), "--out", dir.file("bad"), "train.keep=latest"}),
+                    "train.keep", 5);
+  expect_user_error(run_medcnn({"train", dir.file("s.toml"), "--out", dir.file("bad"), "train.keep=last",
+                                "train.patience=3"}),
+                    "train.patience", 5);
+  EXPECT_FALSE(fs::exists(dir.file("bad"))) << "a refused run left a folder behind";
+
+  r = run_medcnn({"train", dir.file("s.toml"), "--out", dir.file("cv"), "train.epochs=2",
+                  "train.keep=last", "train.monitor=dice"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string log = r.out + r.err;
+  for (int f = 1; f <= 3; ++f) {
+    const std::string fold = dir.file("cv/fold" + std::to_string(f));
+    EXPECT_NE(log.find("fold " + std::to_string(f) + "/3 (8 train, 0 val, 4 held out)"), std::string::npos)
+        << "fold " << f << " did not train on all 8 of its images:\n" << log;
+    EXPECT_FALSE(fs::exists(fold + "/val_evaluation.json")) << "no validation cases, yet scored";
+    json held = read_json(fold + "/heldout_evaluation.json");
+    EXPECT_EQ(held["cases"].size(), 4u);
+    json best = medcnn::read_checkpoint_meta(fold + "/best.pt");
+    json last = medcnn::read_checkpoint_meta(fold + "/last.pt");
+    EXPECT_EQ(best["epoch"], 2) << "best.pt is not the last epoch";
+    EXPECT_EQ(last["train_state"]["best_epoch"], 2);
+    EXPECT_EQ(csv_rows(fold + "/history.csv"), 2);
+  }
+  json s = read_json(dir.file("cv/cv_summary.json"));
+  ASSERT_EQ(s["runs"].size(), 3u);
+  EXPECT_TRUE(s["heldout_mean_sd"].contains("dice")) << s.dump();
+  EXPECT_TRUE(s["runs"][0]["val"].empty()) << s["runs"][0].dump();
+  // A single run with data.val_fraction = 0 trains on all 12; a classifier
+  // is still refused, since its decision threshold is chosen on validation.
+  r = run_medcnn({"train", dir.file("s.toml"), "--out", dir.file("one"), "--quiet", "cv.folds=0",
+                  "data.val_fraction=0", "train.epochs=1", "train.keep=last"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(dir.file("one/best.pt")));
+  EXPECT_FALSE(fs::exists(dir.file("one/val_evaluation.json")));
+  ASSERT_EQ(run_medcnn({"phantom", dir.file("cls"), "-n", "10"}).exit_code, 0);
+  std::string cfg = write_config(dir, dir.file("cls/manifest.csv"), "");
+  expect_user_error(run_medcnn({"train", cfg, "--out", dir.file("bad"), "data.val_fraction=0",
+                                "train.keep=last"}),
+                    "data.val_fraction", 5);
 }
 
 TEST(SegmentCli, BadSegmentationConfigsNameTheKey) {

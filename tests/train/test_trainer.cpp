@@ -180,6 +180,68 @@ TEST(Trainer, EarlyStoppingStopsAndKeepsTheBestEpoch) {
   EXPECT_EQ(r.best_epoch, 1);
 }
 
+TEST(Trainer, KeepLastKeepsTheFinalEpochWithOrWithoutValidation) {
+  // The oracle: a run that writes no checkpoints ends with its last epoch's
+  // weights (the validation pass draws no random numbers, so it does not
+  // change the training path).
+  auto o = options("", 4);
+  o.optimizer = {{"name", "sgd"}, {"lr", 0.5}, {"momentum", 0.9}};  // noisy: the best epoch is not the last
+  o.schedule = {{"name", "constant"}};
+  o.monitor = "loss";
+  auto s = setup(5);
+  auto last_net = toy_net(5);
+  medcnn::Trainer(last_net, s.task, o).fit(*s.train, nullptr);
+  {
+    // The test can fail: choosing by the validation loss keeps an earlier epoch.
+    mt::TempDir dir;
+    auto ob = o;
+    ob.out_dir = dir.path();
+    auto sb = setup(5);
+    auto r = medcnn::Trainer(toy_net(5), sb.task, ob).fit(*sb.train, sb.val.get());
+    ASSERT_LT(r.best_epoch, 4) << "the validation loss is lowest at the last epoch: pick another lr";
+  }
+  for (bool with_val : {true, false}) {
+    mt::TempDir dir;
+    auto ok = o;
+    ok.out_dir = dir.path();
+    ok.keep_last = true;
+    ok.monitor = "auc";  // logged with validation data, ignored without
+    auto sk = setup(5);
+    auto net = toy_net(5);
+    auto r = medcnn::Trainer(net, sk.task, ok).fit(*sk.train, with_val ? sk.val.get() : nullptr);
+    EXPECT_EQ(r.best_epoch, 4) << "with validation: " << with_val;
+    EXPECT_TRUE(same_weights(*net, *last_net)) << "with validation: " << with_val;
+    json meta;
+    auto loaded = medcnn::load_network(dir.file("best.pt"), torch::kCPU, &meta);
+    EXPECT_EQ(meta["epoch"].get<int64_t>(), 4);
+    EXPECT_TRUE(same_weights(*loaded, *last_net)) << "best.pt is not the last epoch";
+    if (with_val) EXPECT_TRUE(r.history.back().metrics.count("auc")) << "the monitor is still logged";
+  }
+}
+
+TEST(Trainer, EmptyValidationAndEarlyStoppingWithKeepLastAreRefused) {
+  // An empty validation loader would score 0 every epoch and keep epoch 1.
+  auto s = setup(1);
+  medcnn::LoaderOptions lo;
+  lo.batch_size = 8;
+  lo.workers = 1;
+  medcnn::DataLoader empty(std::make_shared<mt::ToyDataset>(0), medcnn::Compose({}), lo);
+  ASSERT_EQ(empty.batches_per_epoch(), 0u);
+  mt::TempDir dir;
+  medcnn::Trainer t(toy_net(1), s.task, options(dir.path(), 2));
+  try {
+    t.fit(*s.train, &empty);
+    FAIL() << "an empty validation loader was accepted";
+  } catch (const medcnn::DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("validation"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir.file("best.pt"))) << "refused, but a checkpoint was written";
+  auto o = options("", 2);
+  o.keep_last = true;
+  o.patience = 2;
+  EXPECT_THROW(medcnn::Trainer(toy_net(1), s.task, o).fit(*s.train, s.val.get()), medcnn::ConfigError);
+}
+
 TEST(Trainer, UnknownMonitorAndNanLossAreClearErrors) {
   auto s = setup(1);
   auto o = options("", 1);

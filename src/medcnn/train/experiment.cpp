@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 
 #include "medcnn/core/error.h"
 #include "medcnn/core/params.h"
@@ -62,7 +63,7 @@ json defaults() {
     "schedule": {"name": "cosine", "warmup_epochs": 1},
     "train": {"epochs": 20, "batch_size": 32, "workers": 2, "cache": true, "sampler": "none",
               "monitor": "", "patience": 0, "min_delta": 0.0, "precision": "auto",
-              "grad_clip": 0.0, "ema_decay": 0.0, "mixup_alpha": 0.0,
+              "grad_clip": 0.0, "ema_decay": 0.0, "mixup_alpha": 0.0, "keep": "best",
               "init_from": "", "skip_head": true, "freeze": [],
               "unfreeze": [], "repeats": 1},
     "preprocess": [],
@@ -164,9 +165,10 @@ struct RunSpec {
   uint64_t seed = 0;
 };
 
-// Every run chooses its best epoch (and a threshold) on validation cases. An
-// empty split must be refused: its loss of 0 is never beaten, so best.pt would
-// silently stay the first epoch's weights.
+// A run chooses its best epoch (and a threshold) on validation cases. A split
+// that is empty by accident must be refused: its loss of 0 is never beaten,
+// so best.pt would silently stay the first epoch's weights. A run asked to
+// have none (fraction 0) trains on every case and keeps its last epoch.
 [[noreturn]] void refuse_no_validation(const std::string& key) {
   throw ConfigError(key, "leaves no validation cases; the best epoch, the decision threshold "
                          "and the validation scores need at least one");
@@ -256,14 +258,12 @@ class Experiment {
         (config_["cv"]["members"] != 1 || !config_["cv"]["run_folds"].empty()))
       throw ConfigError(config_["cv"]["members"] != 1 ? "cv.members" : "cv.run_folds",
                         "applies to cross-validation only: set cv.folds >= 2");
-    if (config_["cv"]["folds"] >= 2) {  // refused before anything is written
+    keep_last();                        // refused before anything is written
+    if (config_["cv"]["folds"] >= 2) {
       cv_members();
       cv_run_folds(config_["cv"]["folds"]);
-      if (config_["cv"]["inner_val_fraction"].get<double>() <= 0) refuse_no_validation("cv.inner_val_fraction");
-    } else if (config_["data"]["val_source"].get<std::string>().empty() &&
-               config_["data"]["val_fraction"].get<double>() <= 0) {
-      refuse_no_validation("data.val_fraction");
     }
+    without_validation();
     fs::create_directories(options_.out_dir);
     write_file_atomically(options_.out_dir + "/config.json", config_.dump(2) + "\n");
     const int folds = config_["cv"]["folds"];
@@ -272,7 +272,10 @@ class Experiment {
     spec.dir = options_.out_dir;
     spec.seed = config_["seed"];
     const auto& data = config_["data"];
-    if (!data["val_source"].get<std::string>().empty()) {
+    if (without_validation()) {
+      spec.train = pool_;
+      spdlog::info("training on all {} cases, no validation, keeping the last epoch", pool_->size());
+    } else if (!data["val_source"].get<std::string>().empty()) {
       spec.train = pool_;
       spec.val = open_data(resolve_path(options_.config_dir, data["val_source"]),
                            string_list(data["val_splits"], "data.val_splits"), reader_options(data));
@@ -293,6 +296,36 @@ class Experiment {
   }
 
  private:
+  // train.keep, checked: "best" (the monitor's best epoch) or "last" (no
+  // early stopping then: it chooses an epoch by the monitor).
+  bool keep_last() const {
+    const json& k = config_["train"]["keep"];
+    if (!k.is_string() || (k != "best" && k != "last"))
+      throw ConfigError("train.keep", "expected \"best\" or \"last\", got " + k.dump());
+    if (k == "last" && config_["train"]["patience"].get<int64_t>() > 0)
+      throw ConfigError("train.patience", "early stopping chooses an epoch by the monitor: it "
+                                          "needs train.keep = \"best\"");
+    return k == "last";
+  }
+
+  // True when the config asks for no validation cases (cv.inner_val_fraction
+  // or data.val_fraction 0, no data.val_source): allowed with train.keep =
+  // "last" for tasks that choose nothing on validation (not classification,
+  // whose decision threshold is chosen there, nor the pyramid localizer).
+  bool without_validation() const {
+    const bool cv = config_["cv"]["folds"] >= 2;
+    const std::string key = cv ? "cv.inner_val_fraction" : "data.val_fraction";
+    const bool none = cv ? config_["cv"]["inner_val_fraction"].get<double>() <= 0
+                         : config_["data"]["val_source"].get<std::string>().empty() &&
+                               config_["data"]["val_fraction"].get<double>() <= 0;
+    if (!none) return false;
+    if (classification() || pyramid_) refuse_no_validation(key);
+    if (!keep_last())
+      throw ConfigError(key, "leaves no validation cases to choose the best epoch: set "
+                             "train.keep = \"last\" to train on every case and keep the last epoch");
+    return true;
+  }
+
   // cv.members, checked: a whole number >= 1; above 1 for classification only.
   int cv_members() const {
     const json& m = config_["cv"]["members"];
@@ -326,6 +359,7 @@ class Experiment {
     const double inner = config_["cv"]["inner_val_fraction"];
     const int n_members = cv_members();
     const std::vector<int> run_folds = cv_run_folds(folds);
+    const bool no_val = without_validation();
     json runs = json::array();
     Predictions oof;
     std::vector<int64_t> oof_decided;
@@ -345,10 +379,16 @@ class Experiment {
                            "fold" + std::to_string(f + 1);
         spec.dir = options_.out_dir + "/" + name;
         auto train_labels = labels_at(labels_, fold.train);
-        Split s = train_val_test_split(fold.train.size(), inner, 0.0, spec.seed, train_labels);
+        Split s;
+        if (no_val) {
+          s.train.resize(fold.train.size());
+          std::iota(s.train.begin(), s.train.end(), size_t(0));
+        } else {
+          s = train_val_test_split(fold.train.size(), inner, 0.0, spec.seed, train_labels);
+          spec.val = std::make_shared<Subset>(pool_, compose_idx(fold.train, s.val));
+          require_validation_cases(spec.val, "cv.inner_val_fraction");
+        }
         spec.train = std::make_shared<Subset>(pool_, compose_idx(fold.train, s.train));
-        spec.val = std::make_shared<Subset>(pool_, compose_idx(fold.train, s.val));
-        require_validation_cases(spec.val, "cv.inner_val_fraction");
         spec.heldout = std::make_shared<Subset>(pool_, fold.val);
         spdlog::info("cross-validation: seed {}, fold {}/{} ({} train, {} val, {} held out)", seed,
                      f + 1, folds, s.train.size(), s.val.size(), fold.val.size());
@@ -502,7 +542,10 @@ class Experiment {
       vo.keep_samples = true;   // their spacing, for surface distances
     }
     if (localization_ && !pyramid_) vo.keep_samples = true;  // spacing, for centroid errors in mm
-    DataLoader val_loader(val_data, make_transforms(pyramid_ ? json::array() : preprocess_), vo);
+    std::unique_ptr<DataLoader> val_loader;  // none: trained on every case (train.keep = "last")
+    if (val_data)
+      val_loader = std::make_unique<DataLoader>(
+          val_data, make_transforms(pyramid_ ? json::array() : preprocess_), vo);
 
     TrainerOptions to;
     to.epochs = t["epochs"];
@@ -510,6 +553,7 @@ class Experiment {
     to.optimizer = config_["optimizer"];
     to.schedule = config_["schedule"];
     to.monitor = t["monitor"];
+    to.keep_last = keep_last();
     to.patience = t["patience"];
     to.min_delta = t["min_delta"];
     to.grad_clip = t["grad_clip"];
@@ -534,15 +578,15 @@ class Experiment {
     const std::string best = spec.dir + "/best.pt";
     Trainer trainer(net, task, to);
     if (!finished) {
-      trainer.fit(train_loader, &val_loader);
+      trainer.fit(train_loader, val_loader.get());
     } else {
       spdlog::info("{} finished earlier, reusing it", spec.dir);
       load_weights(*net, best);
     }
     if (pyramid_)
-      score_pyramid(spec, trainer, *task, val_loader, net, outcome);
+      score_pyramid(spec, trainer, *task, *val_loader, net, outcome);
     else if (!classification())
-      score_with_task(spec, trainer, *task, val_loader, vo, outcome);
+      score_with_task(spec, trainer, *task, val_loader.get(), vo, outcome);
     else
       score_classification(spec, {net}, co, outcome);
     outcome.net = net;
@@ -704,10 +748,10 @@ class Experiment {
     return c;
   }
 
-  // Segmentation and localization: the task's evaluation of the best model
-  // over the validation (and held-out) cases.
+  // Segmentation and localization: the task's evaluation of the kept model
+  // over the validation (if any) and held-out cases.
   void score_with_task(const RunSpec& spec, Trainer& trainer, Task& task,
-                          DataLoader& val_loader, const LoaderOptions& vo, RunOutcome& outcome) {
+                          DataLoader* val_loader, const LoaderOptions& vo, RunOutcome& outcome) {
     outcome.rule = DecisionRule::argmax();
     auto score = [&](DataLoader& loader, const std::string& prefix) {
       trainer.validate(loader);
@@ -715,8 +759,8 @@ class Experiment {
       write_file_atomically(spec.dir + "/" + prefix + "_evaluation.json", e.dump(2) + "\n");
       return e;
     };
-    json val_eval = score(val_loader, "val");
-    outcome.val_metrics = val_eval["metrics"];
+    outcome.val_metrics = json::object();
+    if (val_loader) outcome.val_metrics = score(*val_loader, "val")["metrics"];
     if (spec.heldout) {
       DataLoader heldout_loader(spec.heldout, make_transforms(preprocess_), vo);
       outcome.heldout_evaluation = score(heldout_loader, "heldout");

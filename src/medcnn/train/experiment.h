@@ -24,6 +24,12 @@
 //    and val_evaluation.json (+ heldout_* for CV folds); the decision
 //    threshold chosen on validation (evaluate.threshold: "youden",
 //    "sensitivity=0.9", "argmax" or a number) is stored in best.pt.
+//  - No validation cases (cv.inner_val_fraction = 0, or data.val_fraction =
+//    0 without data.val_source) is allowed with train.keep = "last" for
+//    segmentation, regression localization and detection: each run trains
+//    on all its cases, keeps its last epoch (nnU-Net's final checkpoint) and
+//    writes no val_* files. Otherwise it is a ConfigError naming the key
+//    (classification chooses its decision threshold on validation cases).
 //  - resume = true continues every unfinished run from its last.pt and
 //    skips finished ones.
 //  - task = "segmentation" (docs/segmentation.md): the pool needs masks

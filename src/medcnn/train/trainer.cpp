@@ -148,10 +148,18 @@ void Trainer::write_history(const std::vector<EpochRecord>& history) const {
 
 TrainResult Trainer::fit(DataLoader& train, DataLoader* val) {
   TrainResult result;
+  if (val && val->batches_per_epoch() == 0)
+    throw DataError("validation data", "has no cases; pass none (and train.keep = \"last\") to "
+                                       "train without validation");
+  if (options_.keep_last && options_.patience > 0)
+    throw ConfigError("train.patience", "early stopping chooses an epoch by the monitor: it needs "
+                                        "train.keep = \"best\"");
+  // Without validation data the kept epoch is the last one, and the monitor
+  // (the training loss) is only logged.
   const std::string monitor =
-      !options_.monitor.empty() ? options_.monitor : (val ? task_->default_monitor() : "loss");
-  if (!val && monitor != "loss")
-    throw ConfigError("train.monitor", "monitoring '" + monitor + "' needs validation data");
+      !val ? "loss" : !options_.monitor.empty() ? options_.monitor : task_->default_monitor();
+  if (!val && !options_.keep_last && !options_.monitor.empty() && options_.monitor != "loss")
+    throw ConfigError("train.monitor", "monitoring '" + options_.monitor + "' needs validation data");
   const bool higher = monitor != "loss";
   result.monitor = monitor;
   const std::string out = options_.out_dir;
@@ -184,8 +192,10 @@ TrainResult Trainer::fit(DataLoader& train, DataLoader* val) {
   }
 
   const auto steps = static_cast<double>(std::max<size_t>(1, train.batches_per_epoch()));
-  spdlog::info("training {} for {} epochs ({} precision, monitor {})", net_->spec().name,
-               options_.epochs, precision_name(precision_), (val ? "val_" : "train_") + monitor);
+  spdlog::info("training {} for {} epochs ({} precision, {})", net_->spec().name, options_.epochs,
+               precision_name(precision_),
+               options_.keep_last ? std::string("keeping the last epoch")
+                                  : "monitor " + std::string(val ? "val_" : "train_") + monitor);
   for (int64_t epoch = start; epoch < options_.epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
     EpochRecord rec;
@@ -227,7 +237,7 @@ TrainResult Trainer::fit(DataLoader& train, DataLoader* val) {
     // The first epoch is the best so far; later a finite value must beat it
     // (a finite value beats an undefined one, e.g. an AUC on one class).
     const bool improved =
-        !has_best || (std::isfinite(value) &&
+        options_.keep_last || !has_best || (std::isfinite(value) &&
                       (!std::isfinite(best_value) ||
                        (higher ? value > best_value + options_.min_delta
                                : value < best_value - options_.min_delta)));
@@ -246,7 +256,7 @@ TrainResult Trainer::fit(DataLoader& train, DataLoader* val) {
          << "  train_loss " << fmt(rec.train_loss);
     if (val) line << "  val_loss " << fmt(rec.val_loss);
     for (const auto& [k, v] : rec.metrics) line << "  val_" << k << " " << fmt(v);
-    line << "  " << fmt(rec.seconds) << " s" << (improved ? "  (best)" : "");
+    line << "  " << fmt(rec.seconds) << " s" << (options_.keep_last ? "" : improved ? "  (best)" : "");
     spdlog::info("{}", line.str());
 
     const bool stop = options_.patience > 0 && bad_epochs >= options_.patience;

@@ -20,6 +20,13 @@
 //  - Early stopping: stops after `patience` epochs without an improvement of
 //    the monitor by more than min_delta (patience 0 = off). At the end the
 //    network holds the best epoch's weights.
+//  - keep_last = true (train.keep = "last", as nnU-Net's final checkpoint):
+//    best.pt holds the last epoch's weights and the network ends with them;
+//    the monitor is still logged when there is validation data. It is what
+//    a run without validation data uses (val null: nothing chooses an
+//    epoch). Early stopping needs keep_last = false (ConfigError).
+//  - A validation loader with no batches is a DataError: its loss of 0 would
+//    never be beaten and best.pt would stay the first epoch's weights.
 //  - ema_decay > 0 keeps an exponential moving average of the weights
 //    (weight_average.h), updated after every optimiser step. The average is
 //    what each epoch validates, what best.pt holds and what the network
@@ -53,6 +60,7 @@ struct TrainerOptions {
   nlohmann::json optimizer = {{"name", "adamw"}};
   nlohmann::json schedule = {{"name", "constant"}};
   std::string monitor;                 // "" = task default; "loss" = val loss
+  bool keep_last = false;              // best.pt = the last epoch, not the monitor's best
   int64_t patience = 0;                // early stopping, 0 = off
   double min_delta = 0.0;
   double grad_clip = 0.0;              // max global L2 norm, 0 = off
