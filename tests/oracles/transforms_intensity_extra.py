@@ -15,6 +15,8 @@ ops:
   GaussianSmooth                  scipy.ndimage.gaussian_filter per channel, mode="reflect"
   EqualizeAdapthist               skimage.exposure.equalize_adapthist per channel of a [0,1]
                                   image, kernel_size = shape / tiles, clip_limit as given
+  AdjustContrast                  min-max to [0, 1], skimage.exposure.adjust_gamma, back
+                                  (retain_stats: to the input's mean and ddof=1 std)
   HueSaturation                   skimage rgb2hsv, hue += shift (mod 1), sat *= factor
                                   (clipped to [0, 1]), hsv2rgb; input [3, H, W]
 """
@@ -85,6 +87,15 @@ elif op == "EqualizeAdapthist":
     ks = [s // t for s, t in zip(x.shape[1:], tiles)]
     y = np.stack([exposure.equalize_adapthist(x[c], kernel_size=ks, clip_limit=p["clip_limit"],
                                               nbins=256) for c in range(x.shape[0])])
+elif op == "AdjustContrast":
+    from skimage import exposure
+    a = -x if p.get("invert_image") else x
+    lo, rng = a.min(), a.max() - a.min()
+    y = exposure.adjust_gamma(np.clip((a - lo) / (rng + 1e-7), 0, None), p["gamma"]) * rng + lo
+    if p.get("retain_stats"):
+        y = (y - y.mean()) / (y.std(ddof=1) + 1e-8) * a.std(ddof=1) + a.mean()
+    if p.get("invert_image"):
+        y = -y
 elif op == "HueSaturation":
     from skimage import color
     hsv = color.rgb2hsv(np.moveaxis(x, 0, -1))

@@ -2,7 +2,7 @@
 // oracles (tests/oracles/transforms_intensity_extra.py) and invariants:
 // NormalizeIntensity (use_mask), ScaleIntensityRangePercentiles,
 // ClipIntensityPercentiles, CTWindow, SubtractMeanImage, ExtractGreenChannel,
-// GaussianSmooth, HistogramEqualize.
+// GaussianSmooth, HistogramEqualize, AdjustContrast.
 #include <torch/torch.h>
 
 #include "medcnn/core/error.h"
@@ -113,6 +113,26 @@ TEST(IntensityCTWindow, PresetsAndExplicitWindowsMatchNumpy) {
   EXPECT_TRUE(torch::allclose(q.image.data, torch::tensor({0.f, 0.5f, 1.f}).reshape({1, 3})));
   EXPECT_THROW(TransformRegistry::instance().create("CTWindow", {{"windows", {"lungs"}}}), ConfigError);
   test::expect_unknown_key_rejected("CTWindow");
+}
+
+TEST(IntensityAdjustContrast, MatchesSkimageGammaAndIsCached) {
+  // 2-D (two channels, one min-max over both) and 3-D, against
+  // skimage.exposure.adjust_gamma on the min-max scaled image.
+  expect_matches_oracle("AdjustContrast", {{"gamma", 1.2}}, rand_image({2, 9, 11}, 3), 1e-4);
+  expect_matches_oracle("AdjustContrast", {{"gamma", 0.7}, {"invert_image", true}},
+                        rand_image({1, 4, 6, 5}, 4), 1e-4);
+  expect_matches_oracle("AdjustContrast", {{"gamma", 2.5}, {"retain_stats", true}},
+                        rand_image({1, 7, 8}, 5), 1e-4);
+  // A [0, 1] image with both ends present: x^gamma exactly (the DRIVE peer's step).
+  at::Tensor u = torch::linspace(0, 1, 12).reshape({1, 3, 4});
+  Sample o = apply_transform("AdjustContrast", {{"gamma", 1.2}}, intensity_sample(u, 2));
+  EXPECT_LT(max_abs_diff(o.image.data, u.pow(1.2)), 1e-5);
+  // Deterministic: the loader's cache keeps it (RandAdjustContrast is not).
+  auto t = TransformRegistry::instance().create("AdjustContrast", {{"gamma", 1.2}});
+  EXPECT_FALSE(t->is_random());
+  EXPECT_THROW(TransformRegistry::instance().create("AdjustContrast", Params::object()), ConfigError);
+  EXPECT_THROW(TransformRegistry::instance().create("AdjustContrast", {{"gamma", 0}}), ConfigError);
+  test::expect_unknown_key_rejected("AdjustContrast");
 }
 
 TEST(IntensitySubtractMeanImage, FileAndValues) {
