@@ -263,16 +263,16 @@ class Experiment {
       cv_members();
       cv_run_folds(config_["cv"]["folds"]);
     }
-    without_validation();
+    const bool no_val = without_validation();
     fs::create_directories(options_.out_dir);
     write_file_atomically(options_.out_dir + "/config.json", config_.dump(2) + "\n");
     const int folds = config_["cv"]["folds"];
-    if (folds >= 2) return run_cv(folds);
+    if (folds >= 2) return run_cv(folds, no_val);
     RunSpec spec;
     spec.dir = options_.out_dir;
     spec.seed = config_["seed"];
     const auto& data = config_["data"];
-    if (without_validation()) {
+    if (no_val) {
       spec.train = pool_;
       spdlog::info("training on all {} cases, no validation, keeping the last epoch", pool_->size());
     } else if (!data["val_source"].get<std::string>().empty()) {
@@ -354,12 +354,12 @@ class Experiment {
     return run_folds;
   }
 
-  json run_cv(int folds) {
+  // no_val: without_validation(), checked by run() before anything is written.
+  json run_cv(int folds, bool no_val) {
     const auto seeds = config_["cv"]["seeds"].get<std::vector<uint64_t>>();
     const double inner = config_["cv"]["inner_val_fraction"];
     const int n_members = cv_members();
     const std::vector<int> run_folds = cv_run_folds(folds);
-    const bool no_val = without_validation();
     json runs = json::array();
     Predictions oof;
     std::vector<int64_t> oof_decided;
